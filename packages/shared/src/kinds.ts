@@ -45,7 +45,13 @@ export const followUpStatuses = ['none', 'open', 'in_progress', 'resolved'] as c
 export type FollowUpStatus = (typeof followUpStatuses)[number];
 
 /** Widget positions on the host page. */
-export const widgetPositions = ['bottom-right', 'bottom-left', 'top-right', 'top-left', 'bottom-bar'] as const;
+export const widgetPositions = [
+  'bottom-right',
+  'bottom-left',
+  'top-right',
+  'top-left',
+  'bottom-bar',
+] as const;
 export type WidgetPosition = (typeof widgetPositions)[number];
 
 /** Limits that the API enforces and documents. */

@@ -259,7 +259,10 @@ export const responseListQuerySchema = z.object({
   minScore: integerFromQuery.min(0).max(10).optional(),
   maxScore: integerFromQuery.min(0).max(10).optional(),
   status: followUpStatusSchema.optional(),
-  assignee: z.string().max(100).optional().describe('A staff user id, or "me" with a staff session, or "none"'),
+  assignee: z
+    .union([z.uuid(), z.literal('me'), z.literal('none')])
+    .optional()
+    .describe('A staff user id, "me" (staff session only) or "none"'),
   tag: z.string().max(100).optional(),
   from: isoDateTime.optional().describe('Responses submitted at or after this instant'),
   to: isoDateTime.optional().describe('Responses submitted before this instant'),

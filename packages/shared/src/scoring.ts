@@ -63,7 +63,11 @@ function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value));
 }
 
-function meanOf(counts: Histogram, kind: SurveyKind, n: number): { mean: number | null; meanCi: Interval | null } {
+function meanOf(
+  counts: Histogram,
+  kind: SurveyKind,
+  n: number,
+): { mean: number | null; meanCi: Interval | null } {
   if (n === 0) return { mean: null, meanCi: null };
   const { min, max } = scoreRanges[kind];
   let sum = 0;
@@ -160,7 +164,8 @@ export function scoreSummary(kind: SurveyKind, counts: Histogram): ScoreSummary 
 /** Standard normal cumulative distribution (Abramowitz–Stegun 7.1.26, error < 1.5e-7). */
 export function normalCdf(x: number): number {
   const t = 1 / (1 + 0.3275911 * (Math.abs(x) / Math.SQRT2));
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const poly =
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
   const erf = 1 - poly * Math.exp(-(x * x) / 2);
   return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }

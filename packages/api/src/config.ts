@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const optionalUrl = (protocols: RegExp) =>
+  z
+    .string()
+    .trim()
+    .transform((value) => value || undefined)
+    .pipe(z.url({ protocol: protocols }).optional())
+    .optional();
+
+/** Environment variables Closeloop reads, validated once at boot. */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** postgres://… — without it Closeloop runs on the embedded database (PGlite). */
+  DATABASE_URL: optionalUrl(/^postgres(ql)?$/),
+  CLOSELOOP_DATA_DIR: z.string().min(1).default('.closeloop/data'),
+  /** The address people and pages reach this server at; defaults to http://HOST:PORT. */
+  PUBLIC_URL: optionalUrl(/^https?$/),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** redis://… — shared rate-limit state across API replicas. */
+  REDIS_URL: optionalUrl(/^rediss?$/),
+  /** Trust X-Forwarded-* headers (behind a reverse proxy). */
+  TRUST_PROXY: booleanFromEnv.default(false),
+  /** Requests per minute per client address on the widget endpoints. */
+  INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  publicUrl: string | undefined;
+  logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
+  redisUrl: string | undefined;
+  trustProxy: boolean;
+  ingestRateLimit: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the configuration; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Readonly<Config> {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const values = parsed.data;
+  return Object.freeze({
+    port: values.PORT,
+    host: values.HOST,
+    databaseUrl: values.DATABASE_URL,
+    dataDir: path.resolve(cwd, values.CLOSELOOP_DATA_DIR),
+    publicUrl: values.PUBLIC_URL?.replace(/\/+$/, ''),
+    logLevel: values.LOG_LEVEL,
+    redisUrl: values.REDIS_URL,
+    trustProxy: values.TRUST_PROXY,
+    ingestRateLimit: values.INGEST_RATE_LIMIT,
+  });
+}

@@ -1,0 +1,24 @@
+import { jsonb, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { timestamps } from './columns.ts';
+import { projects } from './projects.ts';
+
+export type Traits = Record<string, string | number | boolean | null>;
+
+export const respondents = pgTable(
+  'respondents',
+  {
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    /** The site's own user id; null for a respondent known only by email or traits. */
+    externalId: text('external_id'),
+    email: text('email'),
+    traits: jsonb('traits').$type<Traits>().notNull().default({}),
+    ...timestamps,
+  },
+  (table) => [
+    primaryKey({ columns: [table.projectId, table.id] }),
+    unique('respondents_external_id_unique').on(table.projectId, table.externalId),
+  ],
+);

@@ -1,0 +1,58 @@
+/**
+ * The catalogue of API errors. Every error a client can see is one of these, turned into an
+ * RFC 9457 problem by the error handler; each has a stable `code`.
+ */
+import createError from '@fastify/error';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+const define = (code: string, status: number, message: string) => createError(code, message, status);
+
+export const Errors = {
+  InvalidJson: define('invalid_json', 400, 'The request body is not valid JSON: %s'),
+  InvalidCursor: define('invalid_cursor', 400, 'The cursor is not one this API returned'),
+  MissingKey: define('missing_key', 401, '%s'),
+  InvalidKey: define('invalid_key', 401, '%s'),
+  PublicKeyForbidden: define(
+    'public_key_forbidden',
+    403,
+    'A public key (pk_…) cannot use the management API; send a secret key (sk_…) as a Bearer token',
+  ),
+  OriginNotAllowed: define('origin_not_allowed', 403, 'The origin %s is not allowed for this project'),
+  NotFound: define('not_found', 404, '%s'),
+  Conflict: define('conflict', 409, '%s'),
+  PayloadTooLarge: define('payload_too_large', 413, 'The request body is larger than %s bytes'),
+  UnsupportedMediaType: define(
+    'unsupported_media_type',
+    415,
+    'Send the body as application/json or text/plain',
+  ),
+  Unavailable: define('unavailable', 503, '%s'),
+};
+
+/** A 400 whose `errors` list each bad field, like `responses.3.score`. */
+export class ValidationError extends Error {
+  readonly statusCode = 400;
+  readonly code = 'invalid_request';
+  constructor(
+    readonly errors: FieldError[],
+    message = 'The request is not valid; see errors for each field',
+  ) {
+    super(message);
+  }
+}
+
+/** A 409 whose `errors` list each item that conflicts with what is already stored. */
+export class ConflictError extends Error {
+  readonly statusCode = 409;
+  readonly code = 'conflict';
+  constructor(
+    readonly errors: FieldError[],
+    message: string,
+  ) {
+    super(message);
+  }
+}

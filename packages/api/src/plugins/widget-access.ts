@@ -1,0 +1,24 @@
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { projects } from '../db/schema/index.ts';
+import { Errors } from '../errors.ts';
+import { isOriginAllowed } from '../services/origins.ts';
+import type { ProjectRow } from '../services/projects.ts';
+
+/**
+ * Resolves the project of a public key and enforces its allowed origins. Runs before anything is
+ * read or written, so a refused request changes nothing.
+ */
+export async function projectForPublicKey(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  key: string | undefined,
+): Promise<ProjectRow> {
+  if (!key) throw new Errors.MissingKey('Send the project public key (pk_…) as "key"');
+  if (!key.startsWith('pk_')) throw new Errors.InvalidKey('The key is not a public key (pk_…)');
+  const [project] = await app.db.select().from(projects).where(eq(projects.publicKey, key)).limit(1);
+  if (!project) throw new Errors.InvalidKey('The public key is not valid');
+  const origin = request.headers.origin;
+  if (!isOriginAllowed(project.allowedOrigins, origin)) throw new Errors.OriginNotAllowed(origin);
+  return project;
+}

@@ -1,0 +1,32 @@
+import { acceptedSchema, eventBatchSchema, problemSchema } from '@closeloop/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { projectForPublicKey } from '../../plugins/widget-access.ts';
+import { ingestEvents } from '../../services/ingest.ts';
+
+/** POST /v1/events — impressions and dismissals for response rates. */
+export const createEventsRoute: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/v1/events',
+    {
+      schema: {
+        tags: ['widget'],
+        summary: 'Store widget events (shown, dismissed)',
+        body: eventBatchSchema,
+        response: {
+          202: acceptedSchema,
+          400: problemSchema,
+          401: problemSchema,
+          403: problemSchema,
+          413: problemSchema,
+          429: problemSchema,
+        },
+      },
+      config: { rateLimit: { max: app.config.ingestRateLimit, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      const project = await projectForPublicKey(app, request, request.body.key);
+      const accepted = await ingestEvents(app.db, project.id, request.body.events);
+      return reply.code(202).send({ accepted });
+    },
+  );
+};

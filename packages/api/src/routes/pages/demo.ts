@@ -1,0 +1,87 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { findDemoProject } from '../../services/projects.ts';
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="/demo.css">
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+const css = `body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;color:#1f2937}
+code{background:#f3f4f6;padding:.1rem .3rem;border-radius:4px}
+button{font:inherit;padding:.5rem 1rem;margin:.25rem .5rem .25rem 0;border-radius:6px;border:1px solid #4f46e5;background:#fff;color:#4f46e5;cursor:pointer}
+button:focus-visible{outline:3px solid #4f46e5;outline-offset:2px}
+a{color:#4f46e5}`;
+
+// The demo page may not run inline scripts (its CSP forbids them), so its buttons are wired here.
+const demoScript = `window.closeloop=window.closeloop||function(){(window.closeloop.q=window.closeloop.q||[]).push(arguments)};
+document.addEventListener('click',function(e){var t=e.target.closest('[data-track]');if(t)window.closeloop('track',t.getAttribute('data-track'));});`;
+
+/** The landing page, and the demo page with the widget of the demo project. */
+export const demoPages: FastifyPluginAsync = async (app) => {
+  app.get('/demo.css', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send(css),
+  );
+  app.get('/demo.js', { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .send(demoScript),
+  );
+
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+    const demo = await findDemoProject(app.db);
+    const demoLink = demo ? '<li><a href="/demo">Demo page</a> — answer the widget</li>' : '';
+    return reply.type('text/html; charset=utf-8').send(
+      page(
+        'Closeloop',
+        `<h1>Closeloop is running</h1>
+<ul>
+${demoLink}
+<li><a href="/inbox/">Inbox</a> — follow up on responses</li>
+<li><a href="/docs">API reference</a> (<a href="/openapi.json">openapi.json</a>)</li>
+</ul>`,
+      ),
+    );
+  });
+
+  app.get('/demo', { schema: { hide: true } }, async (request, reply) => {
+    const demo = await findDemoProject(app.db);
+    if (!demo) {
+      return reply
+        .code(404)
+        .type('text/html; charset=utf-8')
+        .send(page('No demo project', '<h1>No demo project</h1><p>This database has no demo project.</p>'));
+    }
+    const key = escapeHtml(demo.publicKey);
+    return reply.type('text/html; charset=utf-8').send(
+      page(
+        'Closeloop demo shop',
+        `<h1>Demo shop</h1>
+<p>This page embeds the Closeloop widget with the demo project's public key. The NPS survey
+appears after two seconds; the buttons below trigger the CSAT and CES surveys through tracked events.</p>
+<p>
+<button type="button" data-track="checkout-completed">Complete a checkout (CSAT)</button>
+<button type="button" data-track="support-chat-closed">Close a support chat (CES)</button>
+</p>
+<p>The snippet on this page:</p>
+<pre><code>&lt;script async src="${escapeHtml(request.protocol)}://${escapeHtml(request.host)}/widget.js" data-key="${key}"&gt;&lt;/script&gt;</code></pre>
+<p>Responses appear in the <a href="/inbox/">inbox</a> and through <code>GET /v1/responses</code>.</p>
+<script src="/demo.js"></script>
+<script async src="/widget.js" data-key="${key}"></script>`,
+      ),
+    );
+  });
+};

@@ -1,0 +1,36 @@
+import { acceptedSchema, problemSchema, responseBatchSchema } from '@closeloop/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { projectForPublicKey } from '../../plugins/widget-access.ts';
+import { ingestResponses } from '../../services/ingest.ts';
+
+/** POST /v1/responses — exactly-once ingestion; 202 only after commit. */
+export const createResponsesRoute: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/v1/responses',
+    {
+      schema: {
+        tags: ['widget'],
+        summary: 'Store responses (JSON sent as application/json or text/plain)',
+        description:
+          'Re-sending a response id never stores it twice; a later send with the same id adds a comment. ' +
+          'An invalid item rejects the whole request and nothing is stored.',
+        body: responseBatchSchema,
+        response: {
+          202: acceptedSchema,
+          400: problemSchema,
+          401: problemSchema,
+          403: problemSchema,
+          409: problemSchema,
+          413: problemSchema,
+          429: problemSchema,
+        },
+      },
+      config: { rateLimit: { max: app.config.ingestRateLimit, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      const project = await projectForPublicKey(app, request, request.body.key);
+      const accepted = await ingestResponses(app.db, project.id, request.body.responses);
+      return reply.code(202).send({ accepted });
+    },
+  );
+};

@@ -1,0 +1,127 @@
+import { problemSchema, surveyCreateSchema, surveySchema, surveyUpdateSchema } from '@closeloop/shared';
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { surveys } from '../../db/schema/index.ts';
+import { Errors } from '../../errors.ts';
+import { projectIdOf } from '../../plugins/auth.ts';
+import { toSurvey } from '../../services/surveys.ts';
+
+const idParams = z.object({ id: z.uuid() });
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
+const security = [{ secretKey: [] }];
+
+const surveyNotFound = (id: string) => new Errors.NotFound(`No survey ${id} in this project`);
+
+/** Surveys CRUD: GET|POST /v1/surveys, GET|PATCH|DELETE /v1/surveys/:id. */
+export const surveyRoutes: FastifyPluginAsyncZod = async (app) => {
+  const live = (projectId: string, id: string) =>
+    and(eq(surveys.projectId, projectId), eq(surveys.id, id), isNull(surveys.deletedAt));
+
+  app.get(
+    '/v1/surveys',
+    {
+      schema: {
+        tags: ['surveys'],
+        summary: 'List surveys',
+        security,
+        response: { 200: z.object({ data: z.array(surveySchema) }), ...errors },
+      },
+    },
+    async (request) => {
+      const rows = await app.db
+        .select()
+        .from(surveys)
+        .where(and(eq(surveys.projectId, projectIdOf(request)), isNull(surveys.deletedAt)))
+        .orderBy(asc(surveys.createdAt), asc(surveys.id));
+      return { data: rows.map(toSurvey) };
+    },
+  );
+
+  app.post(
+    '/v1/surveys',
+    {
+      schema: {
+        tags: ['surveys'],
+        summary: 'Create a survey',
+        security,
+        body: surveyCreateSchema,
+        response: { 201: surveySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const [row] = await app.db
+        .insert(surveys)
+        .values({ ...request.body, projectId: projectIdOf(request) })
+        .returning();
+      return reply.code(201).header('location', `/v1/surveys/${row!.id}`).send(toSurvey(row!));
+    },
+  );
+
+  app.get(
+    '/v1/surveys/:id',
+    {
+      schema: {
+        tags: ['surveys'],
+        summary: 'Get a survey',
+        security,
+        params: idParams,
+        response: { 200: surveySchema, ...errors },
+      },
+    },
+    async (request) => {
+      const [row] = await app.db
+        .select()
+        .from(surveys)
+        .where(live(projectIdOf(request), request.params.id));
+      if (!row) throw surveyNotFound(request.params.id);
+      return toSurvey(row);
+    },
+  );
+
+  app.patch(
+    '/v1/surveys/:id',
+    {
+      schema: {
+        tags: ['surveys'],
+        summary: 'Change a survey (its kind never changes)',
+        security,
+        params: idParams,
+        body: surveyUpdateSchema,
+        response: { 200: surveySchema, ...errors },
+      },
+    },
+    async (request) => {
+      const [row] = await app.db
+        .update(surveys)
+        .set({ ...request.body, updatedAt: new Date() })
+        .where(live(projectIdOf(request), request.params.id))
+        .returning();
+      if (!row) throw surveyNotFound(request.params.id);
+      return toSurvey(row);
+    },
+  );
+
+  app.delete(
+    '/v1/surveys/:id',
+    {
+      schema: {
+        tags: ['surveys'],
+        summary: 'Delete a survey (its responses are kept)',
+        security,
+        params: idParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const now = new Date();
+      const [row] = await app.db
+        .update(surveys)
+        .set({ deletedAt: now, updatedAt: now })
+        .where(live(projectIdOf(request), request.params.id))
+        .returning({ id: surveys.id });
+      if (!row) throw surveyNotFound(request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+};

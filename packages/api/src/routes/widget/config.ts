@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { problemSchema, type WidgetConfig, widgetConfigSchema } from '@closeloop/shared';
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { surveys } from '../../db/schema/index.ts';
+import { projectForPublicKey } from '../../plugins/widget-access.ts';
+
+/** GET /v1/widget/config — appearance and active surveys for the widget; cacheable. */
+export const widgetConfigRoute: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/v1/widget/config',
+    {
+      schema: {
+        tags: ['widget'],
+        summary: 'Widget configuration for a public key',
+        querystring: z.object({
+          key: z.string().max(100).optional().describe('The project public key (pk_…)'),
+        }),
+        response: { 200: widgetConfigSchema, 304: z.null(), 401: problemSchema, 403: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const project = await projectForPublicKey(app, request, request.query.key);
+      const rows = await app.db
+        .select()
+        .from(surveys)
+        .where(
+          and(eq(surveys.projectId, project.id), eq(surveys.status, 'active'), isNull(surveys.deletedAt)),
+        )
+        .orderBy(asc(surveys.createdAt), asc(surveys.id));
+      const config: WidgetConfig = {
+        projectId: project.id,
+        appearance: project.appearance,
+        surveys: rows.map((row) => ({
+          id: row.id,
+          kind: row.kind,
+          defaultLocale: row.defaultLocale,
+          texts: row.texts,
+          targeting: row.targeting,
+          recontact: row.recontact,
+          updatedAt: row.updatedAt.toISOString(),
+        })),
+      };
+      const etag = `"${createHash('sha256').update(JSON.stringify(config)).digest('base64url').slice(0, 27)}"`;
+      reply.header('cache-control', 'public, max-age=60, stale-while-revalidate=300');
+      reply.header('etag', etag);
+      if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
+      return config;
+    },
+  );
+};

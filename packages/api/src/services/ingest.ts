@@ -1,0 +1,221 @@
+/**
+ * Durable, exactly-once ingestion of widget responses and events. A batch is validated as a
+ * whole against the project's surveys, then written in one transaction: either every item is
+ * stored (or was already) or nothing is.
+ */
+import { type EventInput, isValidScore, type ResponseInput, scoreRanges } from '@closeloop/shared';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.ts';
+import { events, respondents, responses, surveys } from '../db/schema/index.ts';
+import { ConflictError, type FieldError, ValidationError } from '../errors.ts';
+
+type SurveyKindById = Map<string, 'nps' | 'csat' | 'ces'>;
+
+async function liveSurveyKinds(db: Db, projectId: string, surveyIds: string[]): Promise<SurveyKindById> {
+  const rows = await db
+    .select({ id: surveys.id, kind: surveys.kind, deletedAt: surveys.deletedAt })
+    .from(surveys)
+    .where(and(eq(surveys.projectId, projectId), inArray(surveys.id, [...new Set(surveyIds)])));
+  return new Map(rows.filter((row) => !row.deletedAt).map((row) => [row.id, row.kind]));
+}
+
+const kindNames = { nps: 'an NPS', csat: 'a CSAT', ces: 'a CES' } as const;
+
+/** Merges items that share an id (first score wins; the first comment given is kept). */
+function mergeDuplicates(items: ResponseInput[], errors: FieldError[]): Map<string, ResponseInput> {
+  const byId = new Map<string, ResponseInput>();
+  items.forEach((item, index) => {
+    const first = byId.get(item.id);
+    if (!first) {
+      byId.set(item.id, item);
+      return;
+    }
+    if (first.surveyId !== item.surveyId || first.score !== item.score) {
+      errors.push({
+        path: `responses.${index}.id`,
+        message: 'repeats an earlier id of this batch with another survey or score',
+      });
+    } else if (first.comment == null && item.comment != null) {
+      byId.set(item.id, { ...first, comment: item.comment });
+    }
+  });
+  return byId;
+}
+
+async function upsertRespondents(
+  tx: Tx,
+  projectId: string,
+  items: ResponseInput[],
+): Promise<Map<string, string>> {
+  const respondentIdByResponse = new Map<string, string>();
+  const known = new Map<string, { email?: string; traits: Record<string, unknown> }>();
+  const anonymous: { id: string; email: string | null; traits: Record<string, unknown> }[] = [];
+  for (const item of items) {
+    const respondent = item.respondent;
+    if (!respondent) continue;
+    if (respondent.externalId) {
+      const earlier = known.get(respondent.externalId);
+      known.set(respondent.externalId, {
+        email: respondent.email ?? earlier?.email,
+        traits: { ...earlier?.traits, ...respondent.traits },
+      } as { email?: string; traits: Record<string, unknown> });
+    } else if (respondent.email || respondent.traits) {
+      // Known only by email or traits: one respondent per response, keyed by the response id so a
+      // resend stays exactly-once.
+      anonymous.push({ id: item.id, email: respondent.email ?? null, traits: respondent.traits ?? {} });
+      respondentIdByResponse.set(item.id, item.id);
+    }
+  }
+  if (known.size > 0) {
+    // Sorted so concurrent batches lock respondent rows in the same order (no deadlock).
+    const values = [...known.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([externalId, value]) => ({
+        projectId,
+        externalId,
+        email: value.email ?? null,
+        traits: value.traits as Record<string, string | number | boolean | null>,
+      }));
+    const rows = await tx
+      .insert(respondents)
+      .values(values)
+      .onConflictDoUpdate({
+        target: [respondents.projectId, respondents.externalId],
+        set: {
+          email: sql`coalesce(excluded.email, ${respondents.email})`,
+          traits: sql`${respondents.traits} || excluded.traits`,
+          updatedAt: sql`now()`,
+        },
+      })
+      .returning({ id: respondents.id, externalId: respondents.externalId });
+    const idByExternal = new Map(rows.map((row) => [row.externalId!, row.id]));
+    for (const item of items) {
+      const externalId = item.respondent?.externalId;
+      if (externalId) respondentIdByResponse.set(item.id, idByExternal.get(externalId)!);
+    }
+  }
+  if (anonymous.length > 0) {
+    await tx
+      .insert(respondents)
+      .values(
+        anonymous.map((respondent) => ({
+          projectId,
+          id: respondent.id,
+          email: respondent.email,
+          traits: respondent.traits as Record<string, string | number | boolean | null>,
+        })),
+      )
+      .onConflictDoNothing();
+  }
+  return respondentIdByResponse;
+}
+
+/**
+ * Stores a batch of responses exactly once. Resolves only after the transaction has committed.
+ * Throws a ValidationError (nothing stored) for unknown surveys and out-of-range scores, and a
+ * ConflictError (nothing stored) when an id is already stored with another survey or score.
+ */
+export async function ingestResponses(db: Db, projectId: string, items: ResponseInput[]): Promise<string[]> {
+  const errors: FieldError[] = [];
+  const kinds = await liveSurveyKinds(
+    db,
+    projectId,
+    items.map((item) => item.surveyId),
+  );
+  items.forEach((item, index) => {
+    const kind = kinds.get(item.surveyId);
+    if (!kind) {
+      errors.push({ path: `responses.${index}.surveyId`, message: 'no survey with this id in this project' });
+    } else if (!isValidScore(kind, item.score)) {
+      const { min, max } = scoreRanges[kind];
+      errors.push({
+        path: `responses.${index}.score`,
+        message: `must be an integer from ${min} to ${max} for ${kindNames[kind]} survey`,
+      });
+    }
+  });
+  const unique = mergeDuplicates(items, errors);
+  if (errors.length > 0) throw new ValidationError(errors);
+
+  const batch = [...unique.values()];
+  const now = new Date();
+  const stored = await db.transaction(async (tx) => {
+    const respondentIds = await upsertRespondents(tx, projectId, batch);
+    return tx
+      .insert(responses)
+      .values(
+        batch.map((item) => {
+          const submittedAt = new Date(item.submittedAt);
+          return {
+            projectId,
+            id: item.id,
+            surveyId: item.surveyId,
+            kind: kinds.get(item.surveyId)!,
+            score: item.score,
+            comment: item.comment ?? null,
+            respondentId: respondentIds.get(item.id) ?? null,
+            context: item.context,
+            url: item.context.url,
+            locale: item.context.locale ?? null,
+            // A visitor's clock may run ahead; a response is never from the future.
+            submittedAt: submittedAt > now ? now : submittedAt,
+          };
+        }),
+      )
+      .onConflictDoUpdate({
+        target: [responses.projectId, responses.id],
+        set: {
+          comment: sql`coalesce(${responses.comment}, excluded.comment)`,
+          respondentId: sql`coalesce(${responses.respondentId}, excluded.respondent_id)`,
+          updatedAt: sql`case when ${responses.comment} is null and excluded.comment is not null then now() else ${responses.updatedAt} end`,
+        },
+        setWhere: sql`${responses.surveyId} = excluded.survey_id and ${responses.score} = excluded.score`,
+      })
+      .returning({ id: responses.id })
+      .then((rows) => {
+        if (rows.length === batch.length) return rows;
+        const storedIds = new Set(rows.map((row) => row.id));
+        const conflicts: FieldError[] = [];
+        items.forEach((item, index) => {
+          if (!storedIds.has(item.id)) {
+            conflicts.push({
+              path: `responses.${index}.id`,
+              message: 'already stored with another survey or score',
+            });
+          }
+        });
+        throw new ConflictError(
+          conflicts,
+          'A response with this id is already stored with another survey or score',
+        );
+      });
+  });
+  return stored.map((row) => row.id);
+}
+
+/** Stores a batch of widget events exactly once (a resent event id is ignored). */
+export async function ingestEvents(db: Db, projectId: string, items: EventInput[]): Promise<string[]> {
+  const kinds = await liveSurveyKinds(
+    db,
+    projectId,
+    items.map((item) => item.surveyId),
+  );
+  const errors: FieldError[] = [];
+  items.forEach((item, index) => {
+    if (!kinds.has(item.surveyId)) {
+      errors.push({ path: `events.${index}.surveyId`, message: 'no survey with this id in this project' });
+    }
+  });
+  if (errors.length > 0) throw new ValidationError(errors);
+  const now = new Date();
+  await db
+    .insert(events)
+    .values(
+      items.map((item) => {
+        const at = new Date(item.at);
+        return { projectId, id: item.id, surveyId: item.surveyId, type: item.type, at: at > now ? now : at };
+      }),
+    )
+    .onConflictDoNothing();
+  return [...new Set(items.map((item) => item.id))];
+}

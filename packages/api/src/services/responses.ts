@@ -1,0 +1,122 @@
+import type { ResponseListQuery, ResponseRecord } from '@closeloop/shared';
+import { and, desc, eq, gte, ilike, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { respondents, responses, type Traits } from '../db/schema/index.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+
+const recordColumns = {
+  response: responses,
+  respondent: {
+    externalId: respondents.externalId,
+    email: respondents.email,
+    traits: respondents.traits,
+  },
+};
+
+type RecordRow = {
+  response: typeof responses.$inferSelect;
+  respondent: { externalId: string | null; email: string | null; traits: Record<string, unknown> } | null;
+};
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+/** A stored response as the API returns it. */
+export function toResponseRecord({ response, respondent }: RecordRow): ResponseRecord {
+  return {
+    id: response.id,
+    surveyId: response.surveyId,
+    kind: response.kind,
+    score: response.score,
+    comment: response.comment,
+    respondent: respondent
+      ? {
+          externalId: respondent.externalId,
+          email: respondent.email,
+          traits: respondent.traits as Traits,
+        }
+      : null,
+    context: response.context,
+    submittedAt: response.submittedAt.toISOString(),
+    receivedAt: response.receivedAt.toISOString(),
+    updatedAt: response.updatedAt.toISOString(),
+    followUp: {
+      status: response.followUpStatus,
+      assigneeId: response.assigneeId,
+      dueAt: iso(response.dueAt),
+      resolvedAt: iso(response.resolvedAt),
+      tags: response.tags,
+    },
+  };
+}
+
+function selectRecords(db: Db) {
+  return db
+    .select(recordColumns)
+    .from(responses)
+    .leftJoin(
+      respondents,
+      and(eq(respondents.projectId, responses.projectId), eq(respondents.id, responses.respondentId)),
+    );
+}
+
+/** Escapes LIKE wildcards so `q` matches literally. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/** The WHERE conditions of a response filter (shared by the list and the export). */
+export function responseFilters(
+  projectId: string,
+  query: Omit<ResponseListQuery, 'limit' | 'cursor'>,
+): SQL[] {
+  const conditions: SQL[] = [eq(responses.projectId, projectId)];
+  if (query.surveyId) conditions.push(eq(responses.surveyId, query.surveyId));
+  if (query.kind) conditions.push(eq(responses.kind, query.kind));
+  if (query.minScore !== undefined) conditions.push(gte(responses.score, query.minScore));
+  if (query.maxScore !== undefined) conditions.push(lte(responses.score, query.maxScore));
+  if (query.status) conditions.push(eq(responses.followUpStatus, query.status));
+  if (query.assignee === 'none') conditions.push(isNull(responses.assigneeId));
+  else if (query.assignee) conditions.push(eq(responses.assigneeId, query.assignee));
+  if (query.tag) conditions.push(sql`${responses.tags} @> array[${query.tag}]::text[]`);
+  if (query.from) conditions.push(gte(responses.submittedAt, new Date(query.from)));
+  if (query.to) conditions.push(lt(responses.submittedAt, new Date(query.to)));
+  if (query.q) conditions.push(ilike(responses.comment, likePattern(query.q)));
+  return conditions;
+}
+
+/** One page of responses, newest first, with a cursor to the next page. */
+export async function listResponses(db: Db, projectId: string, query: ResponseListQuery) {
+  const conditions = responseFilters(projectId, query);
+  if (query.cursor) {
+    const position = decodeCursor(query.cursor);
+    conditions.push(
+      or(
+        lt(responses.submittedAt, position.at),
+        and(eq(responses.submittedAt, position.at), lt(responses.id, position.id)),
+      )!,
+    );
+  }
+  const rows = await selectRecords(db)
+    .where(and(...conditions))
+    .orderBy(desc(responses.submittedAt), desc(responses.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > query.limit && last
+      ? encodeCursor({ at: last.response.submittedAt, id: last.response.id })
+      : null;
+  return { data: page.map((row) => toResponseRecord(row as RecordRow)), nextCursor };
+}
+
+/** One response of a project, or undefined. */
+export async function getResponse(
+  db: Db,
+  projectId: string,
+  id: string,
+): Promise<ResponseRecord | undefined> {
+  const [row] = await selectRecords(db)
+    .where(and(eq(responses.projectId, projectId), eq(responses.id, id)))
+    .limit(1);
+  return row ? toResponseRecord(row as RecordRow) : undefined;
+}

@@ -1,0 +1,106 @@
+import { type ResponseInput, type SurveyCreate, surveyCreateSchema } from '@closeloop/shared';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { buildApp } from '../../src/app.ts';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { surveys } from '../../src/db/schema/index.ts';
+import { createProject } from '../../src/services/projects.ts';
+
+export interface Target {
+  name: 'pglite' | 'postgres';
+  open(): Promise<Database>;
+}
+
+/**
+ * The databases every integration test runs on: PGlite always, and the real Postgres when
+ * TEST_DATABASE_URL or DATABASE_URL is set (see global-setup.ts).
+ */
+export function databaseTargets(): Target[] {
+  const targets: Target[] = [
+    {
+      name: 'pglite',
+      open: async () => {
+        const database = await openDatabase({});
+        await database.migrate();
+        return database;
+      },
+    },
+  ];
+  const postgresUrl = inject('postgresUrl');
+  if (postgresUrl) targets.push({ name: 'postgres', open: () => openDatabase({ databaseUrl: postgresUrl }) });
+  return targets;
+}
+
+export interface TestProject {
+  projectId: string;
+  publicKey: string;
+  secretKey: string;
+  surveyIds: { nps: string; csat: string; ces: string };
+}
+
+export interface TestContext {
+  app: FastifyInstance;
+  database: Database;
+  /** A new project with one NPS, one CSAT and one CES survey: each test isolates itself by making its own. */
+  newProject(options?: { allowedOrigins?: string[] }): Promise<TestProject>;
+  /** `app.inject` with a Bearer key. */
+  asKey(key: string, options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+const surveyOf = (kind: 'nps' | 'csat' | 'ces'): SurveyCreate => ({
+  name: `${kind} survey`,
+  kind,
+  texts: { en: { question: `How about ${kind}?` } },
+});
+
+/** One database and one app per test file and target, closed after the file. */
+export function useTestApp(target: Target): TestContext {
+  const context = {} as TestContext;
+  beforeAll(async () => {
+    const database = await target.open();
+    const app = await buildApp({ database, config: { ingestRateLimit: 100_000 } });
+    await app.ready();
+    Object.assign(context, {
+      app,
+      database,
+      newProject: async (options: { allowedOrigins?: string[] } = {}) => {
+        const created = await createProject(database.db, { name: 'Test project', ...options });
+        const rows = await database.db
+          .insert(surveys)
+          .values(
+            (['nps', 'csat', 'ces'] as const).map((kind) => ({
+              ...surveyCreateSchema.parse(surveyOf(kind)),
+              projectId: created.project.id,
+            })),
+          )
+          .returning({ id: surveys.id, kind: surveys.kind });
+        const byKind = Object.fromEntries(rows.map((row) => [row.kind, row.id])) as TestProject['surveyIds'];
+        return {
+          projectId: created.project.id,
+          publicKey: created.publicKey,
+          secretKey: created.secretKey,
+          surveyIds: byKind,
+        };
+      },
+      asKey: (key: string, options: InjectOptions) =>
+        app.inject({ ...options, headers: { ...options.headers, authorization: `Bearer ${key}` } }),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await context.app?.close();
+    await context.database?.close();
+  });
+  return context;
+}
+
+/** A valid response item for a survey. */
+export function aResponse(surveyId: string, overrides: Partial<ResponseInput> = {}): ResponseInput {
+  return {
+    id: crypto.randomUUID(),
+    surveyId,
+    score: 9,
+    context: { url: 'https://shop.example/checkout', locale: 'en' },
+    submittedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
