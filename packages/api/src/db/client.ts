@@ -23,6 +23,8 @@ export interface Database {
   migrate(): Promise<void>;
   /** Resolves when the database answers a query. */
   ping(): Promise<void>;
+  /** Runs raw SQL with $1… parameters (tools, tests and benchmarks; the app uses drizzle). */
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,8 @@ async function openPostgres(url: string): Promise<Database> {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    query: async <Row>(text: string, params: unknown[] = []) =>
+      (await client.unsafe(text, params as never[])) as unknown as Row[],
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -76,6 +80,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     ping: async () => {
       await client.query('select 1');
     },
+    query: async <Row>(text: string, params: unknown[] = []) => (await client.query<Row>(text, params)).rows,
     close: async () => {
       try {
         if (!client.closed) await client.close();
