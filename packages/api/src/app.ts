@@ -23,8 +23,10 @@ import { problemsPlugin } from './plugins/problems.ts';
 import { staticAssets } from './plugins/static-assets.ts';
 import { createEventsRoute } from './routes/events/create.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics/index.ts';
 import { demoPages } from './routes/pages/demo.ts';
 import { createResponsesRoute } from './routes/responses/create.ts';
+import { exportResponsesRoute } from './routes/responses/export.ts';
 import { readResponsesRoutes } from './routes/responses/read.ts';
 import { surveyRoutes } from './routes/surveys/index.ts';
 import { widgetConfigRoute } from './routes/widget/config.ts';
@@ -148,6 +150,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     management.addHook('onRequest', management.authenticate);
     await management.register(surveyRoutes);
     await management.register(readResponsesRoutes);
+    await management.register(exportResponsesRoute);
+    await management.register(metricsRoutes);
   });
   await app.register(staticAssets, {
     widgetDir: options.widgetDir ?? fileURLToPath(new URL('../../widget/dist', import.meta.url)),

@@ -96,7 +96,10 @@ describe.each(databaseTargets())('management authorization on $name', (target) =
   it('records when a secret key was last used', async () => {
     const project = await ctx.newProject();
     await ctx.asKey(project.secretKey, { method: 'GET', url: '/v1/surveys' });
-    const [key] = await ctx.database.db.select().from(secretKeys).where(eq(secretKeys.projectId, project.projectId));
+    const [key] = await ctx.database.db
+      .select()
+      .from(secretKeys)
+      .where(eq(secretKeys.projectId, project.projectId));
     expect(key!.lastUsedAt).toBeInstanceOf(Date);
     expect(key!.hash).not.toContain(project.secretKey.slice(3));
     expect(key!.prefix).toBe(project.secretKey.slice(0, 9));

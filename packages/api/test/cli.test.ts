@@ -58,12 +58,24 @@ describe('closeloop CLI', () => {
         headers: { 'content-type': 'text/plain' },
         body: JSON.stringify({
           key: publicKey,
-          responses: [{ id, surveyId: npsId, score: 8, context: { url: 'https://x.example/' }, submittedAt: new Date().toISOString() }],
+          responses: [
+            {
+              id,
+              surveyId: npsId,
+              score: 8,
+              context: { url: 'https://x.example/' },
+              submittedAt: new Date().toISOString(),
+            },
+          ],
         }),
       });
       expect(posted.status).toBe(202);
-      const listed = await fetch(`${url}/v1/responses`, { headers: { authorization: `Bearer ${secretKey}` } });
-      expect((await listed.json()).data.map((r: { id: string }) => r.id)).toEqual([id]);
+      const listed = await fetch(`${url}/v1/responses`, {
+        headers: { authorization: `Bearer ${secretKey}` },
+      });
+      expect(
+        ((await listed.json()) as { data: { id: string }[] }).data.map((r: { id: string }) => r.id),
+      ).toEqual([id]);
       const demo = await fetch(`${url}/demo`);
       expect(await demo.text()).toContain(`data-key="${publicKey}"`);
 
@@ -84,7 +96,15 @@ describe('closeloop CLI', () => {
   });
 
   it('creates a project with allowed origins, and refuses a bad origin', async () => {
-    const created = await cli(['create-project', '--name', 'Shop', '--origin', 'https://shop.example/', '--origin', 'http://localhost:8080']);
+    const created = await cli([
+      'create-project',
+      '--name',
+      'Shop',
+      '--origin',
+      'https://shop.example/',
+      '--origin',
+      'http://localhost:8080',
+    ]);
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/Public key:\s+pk_\w{24}/);
     expect(created.stdout).toMatch(/Secret key:\s+sk_\w{32}/);

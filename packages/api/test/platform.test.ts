@@ -32,7 +32,12 @@ describe.each(databaseTargets())('platform on $name', (target) => {
     const reply = await ctx.app.inject({ url: '/v1/nothing' });
     expect(reply.statusCode).toBe(404);
     expect(reply.headers['content-type']).toContain('application/problem+json');
-    expect(reply.json()).toMatchObject({ type: 'urn:closeloop:problem:not_found', title: 'Not Found', status: 404, code: 'not_found' });
+    expect(reply.json()).toMatchObject({
+      type: 'urn:closeloop:problem:not_found',
+      title: 'Not Found',
+      status: 404,
+      code: 'not_found',
+    });
   });
 
   it('publishes an OpenAPI document generated from the schemas, and the docs UI', async () => {
@@ -40,7 +45,14 @@ describe.each(databaseTargets())('platform on $name', (target) => {
     expect(reply.statusCode).toBe(200);
     const document = reply.json();
     expect(document.openapi).toBe('3.1.0');
-    for (const route of ['/v1/responses', '/v1/events', '/v1/widget/config', '/v1/surveys', '/v1/surveys/{id}', '/v1/responses/{id}']) {
+    for (const route of [
+      '/v1/responses',
+      '/v1/events',
+      '/v1/widget/config',
+      '/v1/surveys',
+      '/v1/surveys/{id}',
+      '/v1/responses/{id}',
+    ]) {
       expect(Object.keys(document.paths)).toContain(route);
     }
     const body = document.paths['/v1/responses'].post.requestBody.content['application/json'].schema;
@@ -80,7 +92,12 @@ describe('errors never leak internals', () => {
 describe('configuration', () => {
   it('has defaults and names every bad variable', () => {
     const config = loadConfig({}, '/srv');
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, dataDir: '/srv/.closeloop/data' });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      dataDir: '/srv/.closeloop/data',
+    });
     expect(Object.isFrozen(config)).toBe(true);
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x' })).toThrow(ConfigError);
     try {
@@ -89,7 +106,9 @@ describe('configuration', () => {
       expect((error as Error).message).toMatch(/PORT/);
       expect((error as Error).message).toMatch(/DATABASE_URL/);
     }
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', CLOSELOOP_DATA_DIR: 'x' }, '/a').dataDir).toBe('/a/x');
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', CLOSELOOP_DATA_DIR: 'x' }, '/a').dataDir).toBe(
+      '/a/x',
+    );
   });
 });
 

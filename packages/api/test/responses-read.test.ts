@@ -4,13 +4,33 @@ import { aResponse, databaseTargets, type TestContext, type TestProject, useTest
 async function seed(ctx: TestContext, project: TestProject) {
   const base = Date.parse('2026-10-01T12:00:00.000Z');
   const items = [
-    aResponse(project.surveyIds.nps, { score: 2, comment: 'Checkout was 100% broken', submittedAt: new Date(base).toISOString() }),
-    aResponse(project.surveyIds.nps, { score: 9, comment: 'Love it', submittedAt: new Date(base + 60_000).toISOString() }),
-    aResponse(project.surveyIds.csat, { score: 4, submittedAt: new Date(base + 120_000).toISOString(), respondent: { externalId: 'u-7', traits: { plan: 'team' } } }),
-    aResponse(project.surveyIds.ces, { score: 1, comment: 'hard_to_use', submittedAt: new Date(base + 180_000).toISOString() }),
+    aResponse(project.surveyIds.nps, {
+      score: 2,
+      comment: 'Checkout was 100% broken',
+      submittedAt: new Date(base).toISOString(),
+    }),
+    aResponse(project.surveyIds.nps, {
+      score: 9,
+      comment: 'Love it',
+      submittedAt: new Date(base + 60_000).toISOString(),
+    }),
+    aResponse(project.surveyIds.csat, {
+      score: 4,
+      submittedAt: new Date(base + 120_000).toISOString(),
+      respondent: { externalId: 'u-7', traits: { plan: 'team' } },
+    }),
+    aResponse(project.surveyIds.ces, {
+      score: 1,
+      comment: 'hard_to_use',
+      submittedAt: new Date(base + 180_000).toISOString(),
+    }),
     aResponse(project.surveyIds.nps, { score: 7, submittedAt: new Date(base + 240_000).toISOString() }),
   ];
-  const reply = await ctx.app.inject({ method: 'POST', url: '/v1/responses', payload: { key: project.publicKey, responses: items } });
+  const reply = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/responses',
+    payload: { key: project.publicKey, responses: items },
+  });
   expect(reply.statusCode).toBe(202);
   return items;
 }
@@ -73,7 +93,9 @@ describe.each(databaseTargets())('reading responses on $name', (target) => {
     const items = await seed(ctx, project);
     const reply = await list(project, query);
     expect(reply.statusCode).toBe(200);
-    expect(reply.json().data.map((r: { id: string }) => r.id)).toEqual(expected.map((index) => items[index]!.id));
+    expect(reply.json().data.map((r: { id: string }) => r.id)).toEqual(
+      expected.map((index) => items[index]!.id),
+    );
   });
 
   it('filters by survey', async () => {
@@ -101,7 +123,11 @@ describe.each(databaseTargets())('reading responses on $name', (target) => {
 
   it('refuses a cursor it did not make', async () => {
     const project = await ctx.newProject();
-    for (const cursor of ['garbage', Buffer.from('["x","y"]').toString('base64url'), Buffer.from('{}').toString('base64url')]) {
+    for (const cursor of [
+      'garbage',
+      Buffer.from('["x","y"]').toString('base64url'),
+      Buffer.from('{}').toString('base64url'),
+    ]) {
       const reply = await list(project, `?cursor=${cursor}`);
       expect(reply.statusCode).toBe(400);
       expect(reply.json().code).toBe('invalid_cursor');

@@ -17,7 +17,11 @@ describe.each(databaseTargets())('surveys on $name', (target) => {
 
   it('creates, reads, lists, changes and deletes a survey', async () => {
     const project = await ctx.newProject();
-    const created = await ctx.asKey(project.secretKey, { method: 'POST', url: '/v1/surveys', payload: newSurvey });
+    const created = await ctx.asKey(project.secretKey, {
+      method: 'POST',
+      url: '/v1/surveys',
+      payload: newSurvey,
+    });
     expect(created.statusCode).toBe(201);
     const survey = created.json();
     expect(created.headers.location).toBe(`/v1/surveys/${survey.id}`);
@@ -26,7 +30,13 @@ describe.each(databaseTargets())('surveys on $name', (target) => {
       kind: 'nps',
       status: 'active',
       defaultLocale: 'en',
-      targeting: { urlInclude: ['https://shop.example/checkout/*'], urlExclude: [], delaySeconds: 10, samplePercent: 25, onEvent: null },
+      targeting: {
+        urlInclude: ['https://shop.example/checkout/*'],
+        urlExclude: [],
+        delaySeconds: 10,
+        samplePercent: 25,
+        onEvent: null,
+      },
       recontact: { showOnce: true, afterDays: 90 },
     });
 
@@ -83,7 +93,10 @@ describe.each(databaseTargets())('surveys on $name', (target) => {
       payload: { kind: 'csat' },
     });
     expect(reply.statusCode).toBe(400);
-    const read = await ctx.asKey(project.secretKey, { method: 'GET', url: `/v1/surveys/${project.surveyIds.nps}` });
+    const read = await ctx.asKey(project.secretKey, {
+      method: 'GET',
+      url: `/v1/surveys/${project.surveyIds.nps}`,
+    });
     expect(read.json().kind).toBe('nps');
   });
 

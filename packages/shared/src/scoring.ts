@@ -205,3 +205,25 @@ export function compareScores(previous: ScoreSummary, current: ScoreSummary): Sc
   const pValue = 2 * (1 - normalCdf(Math.abs(difference) / se));
   return { difference, pValue, significant: pValue < 0.05 };
 }
+
+/**
+ * Responses per band, named in each kind's words: NPS detractors/passives/promoters, CSAT and CES
+ * dissatisfied/neutral/satisfied.
+ */
+export function distributionOf(kind: SurveyKind, counts: Histogram): Record<string, number> {
+  const bounds = scoreBandBounds[kind];
+  const negative = countWhere(counts, kind, (s) => s <= bounds.negativeMax);
+  const positive = countWhere(counts, kind, (s) => s >= bounds.positiveMin);
+  const neutral = countWhere(counts, kind, () => true) - negative - positive;
+  return kind === 'nps'
+    ? { detractors: negative, passives: neutral, promoters: positive }
+    : { dissatisfied: negative, neutral, satisfied: positive };
+}
+
+/** The histogram with every score of the kind present (0 where nobody gave it). */
+export function fullHistogram(kind: SurveyKind, counts: Histogram): Record<string, number> {
+  const { min, max } = scoreRanges[kind];
+  const full: Record<string, number> = {};
+  for (let score = min; score <= max; score++) full[score] = counts[score] ?? 0;
+  return full;
+}

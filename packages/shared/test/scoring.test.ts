@@ -148,3 +148,21 @@ describe('normalCdf', () => {
     expect(normalCdf(-1)).toBeCloseTo(0.158655, 5);
   });
 });
+
+describe('distributionOf and fullHistogram', () => {
+  it('names NPS bands and fills every score', async () => {
+    const { distributionOf, fullHistogram } = await import('../src/scoring.ts');
+    expect(distributionOf('nps', { 0: 2, 7: 1, 10: 3 })).toEqual({
+      detractors: 2,
+      passives: 1,
+      promoters: 3,
+    });
+    expect(distributionOf('csat', { 1: 1, 3: 2, 5: 4 })).toEqual({
+      dissatisfied: 1,
+      neutral: 2,
+      satisfied: 4,
+    });
+    expect(distributionOf('ces', { 4: 1, 5: 1 })).toEqual({ dissatisfied: 0, neutral: 1, satisfied: 1 });
+    expect(fullHistogram('csat', { 5: 2 })).toEqual({ 1: 0, 2: 0, 3: 0, 4: 0, 5: 2 });
+  });
+});

@@ -35,6 +35,15 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
 }
 
+/** Raw-query parameters as both drivers take them: dates as ISO text, objects as JSON text. */
+function toParams(params: unknown[]): unknown[] {
+  return params.map((value) => {
+    if (value instanceof Date) return value.toISOString();
+    if (value !== null && typeof value === 'object') return JSON.stringify(value);
+    return value;
+  });
+}
+
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 /** Opens the database: Postgres when a URL is given, PGlite otherwise. */
@@ -58,7 +67,7 @@ async function openPostgres(url: string): Promise<Database> {
       await db.execute(sql`select 1`);
     },
     query: async <Row>(text: string, params: unknown[] = []) =>
-      (await client.unsafe(text, params as never[])) as unknown as Row[],
+      (await client.unsafe(text, toParams(params) as never[])) as unknown as Row[],
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -80,7 +89,8 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     ping: async () => {
       await client.query('select 1');
     },
-    query: async <Row>(text: string, params: unknown[] = []) => (await client.query<Row>(text, params)).rows,
+    query: async <Row>(text: string, params: unknown[] = []) =>
+      (await client.query<Row>(text, toParams(params))).rows,
     close: async () => {
       try {
         if (!client.closed) await client.close();

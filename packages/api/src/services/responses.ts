@@ -2,6 +2,7 @@ import type { ResponseListQuery, ResponseRecord } from '@closeloop/shared';
 import { and, desc, eq, gte, ilike, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { respondents, responses, type Traits } from '../db/schema/index.ts';
+import { ValidationError } from '../errors.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
 const recordColumns = {
@@ -75,6 +76,9 @@ export function responseFilters(
   if (query.minScore !== undefined) conditions.push(gte(responses.score, query.minScore));
   if (query.maxScore !== undefined) conditions.push(lte(responses.score, query.maxScore));
   if (query.status) conditions.push(eq(responses.followUpStatus, query.status));
+  if (query.assignee === 'me') {
+    throw new ValidationError([{ path: 'assignee', message: '"me" needs a staff session; give a user id' }]);
+  }
   if (query.assignee === 'none') conditions.push(isNull(responses.assigneeId));
   else if (query.assignee) conditions.push(eq(responses.assigneeId, query.assignee));
   if (query.tag) conditions.push(sql`${responses.tags} @> array[${query.tag}]::text[]`);

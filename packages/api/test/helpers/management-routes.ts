@@ -31,4 +31,11 @@ export const managementRoutes: ManagementRoute[] = [
   },
   { method: 'DELETE', url: (p) => `/v1/surveys/${p.surveyIds.csat}`, namesResource: true },
   { method: 'GET', url: () => '/v1/responses', namesResource: false },
+  { method: 'GET', url: () => '/v1/responses/export?format=ndjson', namesResource: false },
+  { method: 'GET', url: (p) => `/v1/metrics?surveyId=${p.surveyIds.nps}`, namesResource: true },
+  {
+    method: 'GET',
+    url: (p) => `/v1/metrics/segments?surveyId=${p.surveyIds.nps}&by=page`,
+    namesResource: true,
+  },
 ];

@@ -1,0 +1,46 @@
+import { problemSchema, responseListQuerySchema } from '@closeloop/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { projectIdOf } from '../../plugins/auth.ts';
+import { exportResponses } from '../../services/export.ts';
+
+const exportQuerySchema = responseListQuerySchema
+  .omit({ limit: true, cursor: true })
+  .extend({ format: z.enum(['csv', 'ndjson']).default('csv') });
+
+/** GET /v1/responses/export?format=csv|ndjson — streamed, with the list's filters. */
+export const exportResponsesRoute: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/v1/responses/export',
+    {
+      schema: {
+        tags: ['responses'],
+        summary: 'Export responses as CSV or NDJSON (streamed, oldest first)',
+        description:
+          'UTF-8 with a header row (CSV). Cells starting with = + - @, tab or carriage return are prefixed ' +
+          'with an apostrophe so spreadsheets do not run them as formulas.',
+        security: [{ secretKey: [] }],
+        querystring: exportQuerySchema,
+        response: {
+          200: z.string().describe('CSV or NDJSON, streamed'),
+          400: problemSchema,
+          401: problemSchema,
+          403: problemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...filters } = request.query;
+      const stamp = new Date().toISOString().slice(0, 10);
+      reply
+        .header(
+          'content-type',
+          format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+        )
+        .header('content-disposition', `attachment; filename="responses-${stamp}.${format}"`)
+        .header('cache-control', 'no-store');
+      // Streams bypass the serializer; the schema above documents the body.
+      return reply.send(exportResponses(app.db, projectIdOf(request), filters, format) as never);
+    },
+  );
+};

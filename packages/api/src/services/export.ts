@@ -1,0 +1,121 @@
+/**
+ * Streams responses as CSV or NDJSON in constant memory: keyset pages of a fixed size are read one
+ * after another and written as they come, with backpressure from the client.
+ */
+import { Readable } from 'node:stream';
+import type { ResponseListQuery, ResponseRecord } from '@closeloop/shared';
+import { and, asc, eq, gt, or } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { respondents, responses } from '../db/schema/index.ts';
+import { responseFilters, toResponseRecord } from './responses.ts';
+
+export const exportPageSize = 1000;
+
+export const csvColumns = [
+  'id',
+  'survey_id',
+  'kind',
+  'score',
+  'comment',
+  'submitted_at',
+  'received_at',
+  'url',
+  'locale',
+  'respondent_external_id',
+  'respondent_email',
+  'respondent_traits',
+  'follow_up_status',
+  'assignee_id',
+  'due_at',
+  'resolved_at',
+  'tags',
+] as const;
+
+/**
+ * One CSV cell. Cells that a spreadsheet would run as a formula (starting with = + - @, tab or
+ * carriage return) get a leading apostrophe; cells with a comma, quote or line break are quoted.
+ */
+export function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csvRow(record: ResponseRecord): string {
+  const cells = [
+    record.id,
+    record.surveyId,
+    record.kind,
+    record.score,
+    record.comment,
+    record.submittedAt,
+    record.receivedAt,
+    record.context.url,
+    record.context.locale ?? null,
+    record.respondent?.externalId ?? null,
+    record.respondent?.email ?? null,
+    record.respondent && Object.keys(record.respondent.traits).length > 0
+      ? JSON.stringify(record.respondent.traits)
+      : null,
+    record.followUp.status,
+    record.followUp.assigneeId,
+    record.followUp.dueAt,
+    record.followUp.resolvedAt,
+    record.followUp.tags.join(' '),
+  ];
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+async function* pages(db: Db, projectId: string, query: Omit<ResponseListQuery, 'limit' | 'cursor'>) {
+  let after: { at: Date; id: string } | null = null;
+  for (;;) {
+    const conditions = responseFilters(projectId, query);
+    if (after) {
+      const { at, id } = after;
+      conditions.push(
+        or(gt(responses.submittedAt, at), and(eq(responses.submittedAt, at), gt(responses.id, id)))!,
+      );
+    }
+    const rows = await db
+      .select({
+        response: responses,
+        respondent: {
+          externalId: respondents.externalId,
+          email: respondents.email,
+          traits: respondents.traits,
+        },
+      })
+      .from(responses)
+      .leftJoin(
+        respondents,
+        and(eq(respondents.projectId, responses.projectId), eq(respondents.id, responses.respondentId)),
+      )
+      .where(and(...conditions))
+      .orderBy(asc(responses.submittedAt), asc(responses.id))
+      .limit(exportPageSize);
+    if (rows.length === 0) return;
+    yield rows.map((row) => toResponseRecord(row as Parameters<typeof toResponseRecord>[0]));
+    if (rows.length < exportPageSize) return;
+    const last = rows.at(-1)!.response;
+    after = { at: last.submittedAt, id: last.id };
+  }
+}
+
+/** A stream of the export, oldest response first. */
+export function exportResponses(
+  db: Db,
+  projectId: string,
+  query: Omit<ResponseListQuery, 'limit' | 'cursor'>,
+  format: 'csv' | 'ndjson',
+): Readable {
+  async function* lines() {
+    if (format === 'csv') yield `${csvColumns.join(',')}\r\n`;
+    for await (const page of pages(db, projectId, query)) {
+      yield page
+        .map((record) => (format === 'csv' ? csvRow(record) : `${JSON.stringify(record)}\n`))
+        .join('');
+    }
+  }
+  return Readable.from(lines(), { objectMode: false });
+}
