@@ -1,3 +1,4 @@
+export * from './follow-up.ts';
 export * from './kinds.ts';
 export * from './metrics.ts';
 export * from './schemas.ts';

@@ -259,6 +259,10 @@ export const responseListQuerySchema = z.object({
   minScore: integerFromQuery.min(0).max(10).optional(),
   maxScore: integerFromQuery.min(0).max(10).optional(),
   status: followUpStatusSchema.optional(),
+  queue: z
+    .enum(['open', 'mine', 'overdue', 'resolved', 'all'])
+    .optional()
+    .describe('Inbox queue: open (open or in progress), mine (open, assigned to me), overdue, resolved, all'),
   assignee: z
     .union([z.uuid(), z.literal('me'), z.literal('none')])
     .optional()

@@ -1,0 +1,32 @@
+import { foreignKey, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { instant } from './columns.ts';
+import { projects } from './projects.ts';
+import { responses } from './responses.ts';
+
+/** Email replies sent to respondents (also recorded as `reply_sent` activity). */
+export const emailMessages = pgTable(
+  'email_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    responseId: uuid('response_id').notNull(),
+    senderKind: text('sender_kind').$type<'user' | 'secret_key'>().notNull(),
+    senderId: uuid('sender_id'),
+    senderName: text('sender_name').notNull(),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    /** The Message-ID the mail server accepted. */
+    messageId: text('message_id'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (table) => [
+    foreignKey({
+      columns: [table.projectId, table.responseId],
+      foreignColumns: [responses.projectId, responses.id],
+    }).onDelete('cascade'),
+    index('email_messages_response_idx').on(table.projectId, table.responseId),
+  ],
+);

@@ -1,0 +1,323 @@
+/**
+ * The follow-up contract: staff users and sessions, follow-up changes, notes, activity, email
+ * replies, follow-up rules, secret keys and project settings, as zod 4 schemas.
+ */
+import { z } from 'zod';
+import type { FollowUpStatus } from './kinds.ts';
+import {
+  appearanceSchema,
+  followUpStatusSchema,
+  responseListQuerySchema,
+  responseRecordSchema,
+  surveyKindSchema,
+} from './schemas.ts';
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/** Staff roles, from most to least powerful. */
+export const staffRoles = ['owner', 'admin', 'agent', 'viewer'] as const;
+export type StaffRole = (typeof staffRoles)[number];
+export const staffRoleSchema = z
+  .enum(staffRoles)
+  .describe(
+    'owner: everything; admin: surveys, keys, origins, rules, users; agent: works responses; viewer: reads',
+  );
+
+const rank: Record<StaffRole, number> = { viewer: 0, agent: 1, admin: 2, owner: 3 };
+
+/** Whether `role` may do what `required` may. */
+export function roleAtLeast(role: StaffRole, required: StaffRole): boolean {
+  return rank[role] >= rank[required];
+}
+
+/**
+ * Follow-up status transitions: none → open → in_progress → resolved, open → resolved directly,
+ * in_progress → open (put back), resolved → open (reopen).
+ */
+export const followUpTransitions: Record<FollowUpStatus, readonly FollowUpStatus[]> = {
+  none: ['open'],
+  open: ['in_progress', 'resolved'],
+  in_progress: ['open', 'resolved'],
+  resolved: ['open'],
+};
+
+/** Whether a follow-up may move from one status to another. */
+export function canTransition(from: FollowUpStatus, to: FollowUpStatus): boolean {
+  return from === to || followUpTransitions[from].includes(to);
+}
+
+export const emailSchema = z
+  .email()
+  .max(320)
+  .transform((value) => value.toLowerCase());
+export const passwordSchema = z
+  .string()
+  .min(10, 'must be at least 10 characters')
+  .max(200)
+  .describe('At least 10 characters');
+const nameSchema = z.string().trim().min(1).max(120);
+
+/** A staff user as the API returns it (never a password hash). */
+export const staffUserSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: staffRoleSchema,
+  createdAt: isoDateTime,
+  lastLoginAt: isoDateTime.nullable(),
+  deactivatedAt: isoDateTime.nullable(),
+});
+export type StaffUser = z.infer<typeof staffUserSchema>;
+
+/** Body of POST /v1/users. */
+export const staffUserCreateSchema = z.object({
+  email: emailSchema,
+  name: nameSchema,
+  role: staffRoleSchema,
+  password: passwordSchema,
+});
+export type StaffUserCreate = z.input<typeof staffUserCreateSchema>;
+
+/** Body of PATCH /v1/users/:id. */
+export const staffUserUpdateSchema = z
+  .object({ name: nameSchema, role: staffRoleSchema, password: passwordSchema })
+  .partial()
+  .strict();
+export type StaffUserUpdate = z.input<typeof staffUserUpdateSchema>;
+
+/** Body of POST /v1/auth/login. */
+export const loginSchema = z.object({
+  email: z.string().trim().min(1).max(320),
+  password: z.string().min(1).max(200),
+});
+export type Login = z.infer<typeof loginSchema>;
+
+/** Body of POST /v1/auth/setup: the first owner, with the one-time token the start command printed. */
+export const setupSchema = z.object({
+  token: z.string().min(1).max(200),
+  email: emailSchema,
+  name: nameSchema,
+  password: passwordSchema,
+});
+export type Setup = z.input<typeof setupSchema>;
+
+/** A signed-in staff member, their project, and the CSRF token every mutation must send. */
+export const sessionSchema = z.object({
+  user: staffUserSchema,
+  project: z.object({ id: z.uuid(), name: z.string(), publicKey: z.string() }),
+  csrfToken: z.string().describe('Send as the x-csrf-token header on every POST, PATCH and DELETE'),
+  expiresAt: isoDateTime,
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+const tagSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(/^[^,\s][^,]*$/, 'must not contain commas');
+export const tagsSchema = z
+  .array(tagSchema)
+  .max(20)
+  .transform((tags) => [...new Set(tags)]);
+
+/** Body of PATCH /v1/responses/:id. */
+export const followUpUpdateSchema = z
+  .object({
+    status: followUpStatusSchema,
+    assigneeId: z.uuid().nullable(),
+    dueAt: isoDateTime.nullable(),
+    tags: tagsSchema,
+  })
+  .partial()
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'give at least one of status, assigneeId, dueAt, tags');
+export type FollowUpUpdate = z.input<typeof followUpUpdateSchema>;
+
+/** Who did something: a staff user, a secret key, or a follow-up rule. */
+export const actorSchema = z.object({
+  kind: z.enum(['user', 'secret_key', 'rule']),
+  id: z.uuid().nullable(),
+  name: z.string(),
+});
+export type Actor = z.infer<typeof actorSchema>;
+
+/** Body of POST /v1/responses/:id/notes. */
+export const noteCreateSchema = z.object({ body: z.string().trim().min(1).max(10_000) });
+
+export const noteSchema = z.object({
+  id: z.uuid(),
+  responseId: z.uuid(),
+  body: z.string(),
+  author: actorSchema,
+  createdAt: isoDateTime,
+});
+export type Note = z.infer<typeof noteSchema>;
+
+export const activityTypes = [
+  'status_changed',
+  'assignee_changed',
+  'due_changed',
+  'tags_changed',
+  'note_added',
+  'reply_sent',
+  'rule_applied',
+] as const;
+export type ActivityType = (typeof activityTypes)[number];
+
+/** One entry of a response's history: who did what, when; `detail` depends on `type`. */
+export const activitySchema = z.object({
+  id: z.uuid(),
+  responseId: z.uuid(),
+  type: z.enum(activityTypes),
+  actor: actorSchema,
+  detail: z.record(z.string(), z.unknown()),
+  createdAt: isoDateTime,
+});
+export type Activity = z.infer<typeof activitySchema>;
+
+/** Body of POST /v1/responses/:id/replies. */
+export const replyCreateSchema = z.object({
+  subject: z.string().trim().min(1).max(200).optional().describe('Default: "Re: your feedback"'),
+  body: z.string().trim().min(1).max(20_000),
+});
+export type ReplyCreate = z.input<typeof replyCreateSchema>;
+
+export const emailMessageSchema = z.object({
+  id: z.uuid(),
+  responseId: z.uuid(),
+  to: z.string(),
+  subject: z.string(),
+  body: z.string(),
+  sentBy: actorSchema,
+  createdAt: isoDateTime,
+});
+export type EmailMessage = z.infer<typeof emailMessageSchema>;
+
+/** Inbox queues: Open (open or in progress), Mine, Overdue, Resolved, All. */
+export const inboxQueues = responseListQuerySchema.shape.queue.unwrap().options;
+export type InboxQueue = (typeof inboxQueues)[number];
+export const queueCountsSchema = z.object({
+  open: z.number().int(),
+  mine: z.number().int().nullable().describe('null without a staff session'),
+  overdue: z.number().int(),
+  resolved: z.number().int(),
+  all: z.number().int(),
+});
+export type QueueCounts = z.infer<typeof queueCountsSchema>;
+
+/** The respondent's earlier (and later) responses, for the timeline of a response. */
+export const respondentHistorySchema = z.object({ data: z.array(responseRecordSchema) });
+
+/** What a follow-up rule matches; every condition given must hold. */
+export const ruleConditionsSchema = z
+  .object({
+    surveyId: z.uuid().nullable().default(null),
+    kind: surveyKindSchema.nullable().default(null),
+    scoreAtMost: z.number().int().min(0).max(10).nullable().default(null),
+    scoreAtLeast: z.number().int().min(0).max(10).nullable().default(null),
+    hasComment: z.boolean().nullable().default(null).describe('true: a comment is required; false: none'),
+    trait: z
+      .object({
+        key: z.string().min(1).max(100),
+        value: z.union([z.string().max(1000), z.number(), z.boolean()]),
+      })
+      .nullable()
+      .default(null)
+      .describe('The respondent trait `key` equals `value`'),
+  })
+  .strict();
+export type RuleConditions = z.infer<typeof ruleConditionsSchema>;
+
+/** What a follow-up rule does to a response it matches. */
+export const ruleEffectsSchema = z
+  .object({
+    open: z.boolean().default(true).describe('Open a follow-up'),
+    dueInHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365)
+      .nullable()
+      .default(48),
+    assign: z
+      .union([
+        z.object({ type: z.literal('user'), userId: z.uuid() }),
+        z
+          .object({ type: z.literal('round_robin') })
+          .describe('Rotate among active agents, admins and owners'),
+      ])
+      .nullable()
+      .default(null),
+    addTags: tagsSchema.default([]),
+  })
+  .strict();
+export type RuleEffects = z.infer<typeof ruleEffectsSchema>;
+
+export const ruleCreateSchema = z.object({
+  name: nameSchema,
+  enabled: z.boolean().default(true),
+  position: z.number().int().min(0).max(10_000).default(100).describe('Rules apply in ascending position'),
+  conditions: ruleConditionsSchema,
+  effects: ruleEffectsSchema,
+});
+export type RuleCreate = z.input<typeof ruleCreateSchema>;
+
+export const ruleUpdateSchema = z
+  .object({
+    name: nameSchema,
+    enabled: z.boolean(),
+    position: z.number().int().min(0).max(10_000),
+    conditions: ruleConditionsSchema,
+    effects: ruleEffectsSchema,
+  })
+  .partial()
+  .strict();
+export type RuleUpdate = z.input<typeof ruleUpdateSchema>;
+
+export const ruleSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  enabled: z.boolean(),
+  position: z.number().int(),
+  conditions: ruleConditionsSchema,
+  effects: ruleEffectsSchema,
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+});
+export type Rule = z.infer<typeof ruleSchema>;
+
+/** A secret key as lists show it (never the key itself). */
+export const secretKeySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: isoDateTime,
+  lastUsedAt: isoDateTime.nullable(),
+  revokedAt: isoDateTime.nullable(),
+});
+export type SecretKeyInfo = z.infer<typeof secretKeySchema>;
+export const secretKeyCreateSchema = z.object({ name: nameSchema });
+export const createdSecretKeySchema = secretKeySchema.extend({
+  key: z.string().describe('The secret key, shown this once: only its hash is stored'),
+});
+
+/** Project settings. */
+export const projectSettingsSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  publicKey: z.string(),
+  allowedOrigins: z.array(z.string()),
+  appearance: appearanceSchema,
+  createdAt: isoDateTime,
+});
+export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
+export const projectUpdateSchema = z
+  .object({
+    name: nameSchema,
+    allowedOrigins: z.array(z.string().max(300)).max(100),
+    appearance: appearanceSchema,
+  })
+  .partial()
+  .strict();
+export type ProjectUpdate = z.input<typeof projectUpdateSchema>;
