@@ -1,11 +1,17 @@
 import { parseArgs } from 'node:util';
-import { eq, or } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
 import { ConfigError, loadConfig } from './config.ts';
-import { openDatabase } from './db/client.ts';
+import { type Database, openDatabase } from './db/client.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { projects } from './db/schema/index.ts';
 import { startServer } from './server.ts';
-import { createProject, createSecretKey, InvalidOriginError } from './services/projects.ts';
+import {
+  createDemoProject,
+  createProject,
+  createSecretKey,
+  InvalidOriginError,
+} from './services/projects.ts';
+import { seedDemoData } from './services/seed.ts';
 
 const usage = `Usage: closeloop <command> [options]
 
@@ -14,6 +20,9 @@ Commands:
   migrate                                 Apply database migrations and exit
   create-project --name N [--origin O]…   Create a project; prints its public key and, once, a secret key
   create-key --project P [--name N]       Create another secret key for a project (id or public key)
+  seed [--responses N] [--months M] [--project P]
+                                          Add realistic demo responses (default 50000 over 12 months)
+                                          to a project (default: the demo project)
   help                                    Show this help
 `;
 
@@ -28,6 +37,30 @@ async function withDatabase<T>(run: (database: Awaited<ReturnType<typeof openDat
   } finally {
     await database.close();
   }
+}
+
+/** A project by id or public key; without a reference, the demo project or the only project. */
+async function findProject(database: Database, reference: string | undefined) {
+  const wanted = reference?.trim();
+  if (wanted) {
+    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(wanted);
+    const [project] = await database.db
+      .select({ id: projects.id })
+      .from(projects)
+      .where(isUuid ? eq(projects.id, wanted) : eq(projects.publicKey, wanted))
+      .limit(1);
+    if (!project) throw new UsageError(`No project ${wanted}`);
+    return project;
+  }
+  const candidates = await database.db
+    .select({ id: projects.id, isDemo: projects.isDemo })
+    .from(projects)
+    .orderBy(desc(projects.isDemo), asc(projects.createdAt))
+    .limit(2);
+  const [first, second] = candidates;
+  if (!first) throw new UsageError('There is no project yet; start Closeloop once or run create-project');
+  if (!first.isDemo && second) throw new UsageError('There are several projects; choose one with --project');
+  return first;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -66,20 +99,50 @@ async function main(argv: string[]): Promise<void> {
       const reference = values.project?.trim();
       if (!reference) throw new UsageError('create-key needs --project <project id or public key>');
       const key = await withDatabase(async (database) => {
-        const isUuid = /^[0-9a-f-]{36}$/i.test(reference);
-        const [project] = await database.db
-          .select({ id: projects.id })
-          .from(projects)
-          .where(
-            isUuid
-              ? or(eq(projects.id, reference), eq(projects.publicKey, reference))
-              : eq(projects.publicKey, reference),
-          )
-          .limit(1);
-        if (!project) throw new UsageError(`No project ${reference}`);
+        const project = await findProject(database, reference);
         return createSecretKey(database.db, project.id, values.name?.trim() || 'CLI');
       });
       console.log(`Secret key:  ${key.key}   (shown once — it is stored hashed)`);
+      return;
+    }
+    case 'seed': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          responses: { type: 'string', default: '50000' },
+          months: { type: 'string', default: '12' },
+          project: { type: 'string' },
+          seed: { type: 'string', default: '42' },
+        },
+      });
+      const count = Number(values.responses);
+      const months = Number(values.months);
+      if (!Number.isInteger(count) || count < 1 || count > 5_000_000) {
+        throw new UsageError('--responses must be a whole number from 1 to 5000000');
+      }
+      if (!Number.isInteger(months) || months < 1 || months > 120) {
+        throw new UsageError('--months must be a whole number from 1 to 120');
+      }
+      const started = Date.now();
+      const result = await withDatabase(async (database) => {
+        const [anyProject] = await database.db.select({ id: projects.id }).from(projects).limit(1);
+        if (!anyProject && !values.project) {
+          const demo = await createDemoProject(database.db);
+          console.log(`Created the demo project. Public key: ${demo.publicKey}`);
+          console.log(`Secret key: ${demo.secretKey}   (shown once — it is stored hashed)`);
+        }
+        const project = await findProject(database, values.project);
+        return seedDemoData(database.db, {
+          projectId: project.id,
+          responses: count,
+          months,
+          seed: Number(values.seed) || 42,
+        });
+      });
+      console.log(
+        `Seeded ${result.responses} responses, ${result.respondents} respondents and ${result.events} widget events ` +
+          `in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+      );
       return;
     }
     case undefined:

@@ -95,6 +95,15 @@ describe('closeloop CLI', () => {
     expect(again.banner).toMatch(/Public key:\s+pk_/);
   });
 
+  it('seeds realistic demo data into the demo project', async () => {
+    const seeded = await cli(['seed', '--responses', '300', '--months', '2']);
+    expect(seeded.code).toBe(0);
+    expect(seeded.stdout).toMatch(/Seeded 300 responses, 75 respondents and \d+ widget events/);
+    const bad = await cli(['seed', '--responses', 'many']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--responses must be a whole number/);
+  });
+
   it('creates a project with allowed origins, and refuses a bad origin', async () => {
     const created = await cli([
       'create-project',

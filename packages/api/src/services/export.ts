@@ -4,7 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import type { ResponseListQuery, ResponseRecord } from '@closeloop/shared';
-import { and, asc, eq, gt, or } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { respondents, responses } from '../db/schema/index.ts';
 import { responseFilters, toResponseRecord } from './responses.ts';
@@ -72,9 +72,9 @@ async function* pages(db: Db, projectId: string, query: Omit<ResponseListQuery, 
   for (;;) {
     const conditions = responseFilters(projectId, query);
     if (after) {
-      const { at, id } = after;
+      // A row comparison walks the (project_id, submitted_at, id) index; an OR of the two would not.
       conditions.push(
-        or(gt(responses.submittedAt, at), and(eq(responses.submittedAt, at), gt(responses.id, id)))!,
+        sql`(${responses.submittedAt}, ${responses.id}) > (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`,
       );
     }
     const rows = await db

@@ -1,5 +1,5 @@
 import type { ResponseListQuery, ResponseRecord } from '@closeloop/shared';
-import { and, desc, eq, gte, ilike, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { respondents, responses, type Traits } from '../db/schema/index.ts';
 import { ValidationError } from '../errors.ts';
@@ -68,7 +68,9 @@ function likePattern(text: string): string {
 /** The WHERE conditions of a response filter (shared by the list and the export). */
 export function responseFilters(
   projectId: string,
-  query: Omit<ResponseListQuery, 'limit' | 'cursor'>,
+  query: Omit<ResponseListQuery, 'limit' | 'cursor' | 'queue'> & Pick<Partial<ResponseListQuery>, 'queue'>,
+  /** The signed-in staff user, for `assignee=me` and `queue=mine`. */
+  viewerUserId?: string | null,
 ): SQL[] {
   const conditions: SQL[] = [eq(responses.projectId, projectId)];
   if (query.surveyId) conditions.push(eq(responses.surveyId, query.surveyId));
@@ -76,11 +78,20 @@ export function responseFilters(
   if (query.minScore !== undefined) conditions.push(gte(responses.score, query.minScore));
   if (query.maxScore !== undefined) conditions.push(lte(responses.score, query.maxScore));
   if (query.status) conditions.push(eq(responses.followUpStatus, query.status));
-  if (query.assignee === 'me') {
-    throw new ValidationError([{ path: 'assignee', message: '"me" needs a staff session; give a user id' }]);
+  if (query.assignee === 'me' || query.queue === 'mine') {
+    if (!viewerUserId) {
+      const path = query.queue === 'mine' ? 'queue' : 'assignee';
+      throw new ValidationError([{ path, message: '"me"/"mine" needs a staff session; give a user id' }]);
+    }
+    conditions.push(eq(responses.assigneeId, viewerUserId));
   }
+  if (query.queue && query.queue !== 'all' && query.queue !== 'resolved') {
+    conditions.push(inArray(responses.followUpStatus, ['open', 'in_progress']));
+    if (query.queue === 'overdue') conditions.push(lt(responses.dueAt, sql`now()`));
+  }
+  if (query.queue === 'resolved') conditions.push(eq(responses.followUpStatus, 'resolved'));
   if (query.assignee === 'none') conditions.push(isNull(responses.assigneeId));
-  else if (query.assignee) conditions.push(eq(responses.assigneeId, query.assignee));
+  else if (query.assignee && query.assignee !== 'me') conditions.push(eq(responses.assigneeId, query.assignee));
   if (query.tag) conditions.push(sql`${responses.tags} @> array[${query.tag}]::text[]`);
   if (query.from) conditions.push(gte(responses.submittedAt, new Date(query.from)));
   if (query.to) conditions.push(lt(responses.submittedAt, new Date(query.to)));
@@ -89,15 +100,18 @@ export function responseFilters(
 }
 
 /** One page of responses, newest first, with a cursor to the next page. */
-export async function listResponses(db: Db, projectId: string, query: ResponseListQuery) {
-  const conditions = responseFilters(projectId, query);
+export async function listResponses(
+  db: Db,
+  projectId: string,
+  query: ResponseListQuery,
+  viewerUserId?: string | null,
+) {
+  const conditions = responseFilters(projectId, query, viewerUserId);
   if (query.cursor) {
     const position = decodeCursor(query.cursor);
+    // A row comparison walks the (project_id, submitted_at, id) index; an OR of the two would not.
     conditions.push(
-      or(
-        lt(responses.submittedAt, position.at),
-        and(eq(responses.submittedAt, position.at), lt(responses.id, position.id)),
-      )!,
+      sql`(${responses.submittedAt}, ${responses.id}) < (${position.at.toISOString()}::timestamptz, ${position.id}::uuid)`,
     );
   }
   const rows = await selectRecords(db)
