@@ -77,8 +77,11 @@ class Where {
 
 const hasSegmentFilter = (filter: Filter) => Boolean(filter.urlPrefix || filter.locale || filter.trait);
 
-const fromRespondents = `from responses r
-  left join respondents rs on rs.project_id = r.project_id and rs.id = r.respondent_id`;
+/** The FROM clause; respondents are joined only when a trait is filtered or grouped on. */
+const fromResponses = (withRespondents: boolean) =>
+  withRespondents
+    ? 'from responses r left join respondents rs on rs.project_id = r.project_id and rs.id = r.respondent_id'
+    : 'from responses r';
 
 async function resolveScope(
   database: Database,
@@ -129,7 +132,7 @@ async function totalHistogram(
 ) {
   const where = new Where(projectId, scope, filter, range);
   const rows = await database.query<{ score: number; n: number }>(
-    `select r.score, count(*)::int as n ${fromRespondents} where ${where.sql} group by r.score`,
+    `select r.score, count(*)::int as n ${fromResponses(Boolean(filter.trait))} where ${where.sql} group by r.score`,
     where.params,
   );
   return Object.fromEntries(rows.map((row) => [row.score, row.n])) as Histogram;
@@ -147,14 +150,13 @@ async function shownEvents(
   const survey = scope.surveyId
     ? 'e.survey_id = $2'
     : 'e.survey_id in (select id from surveys where project_id = $1 and kind = $2)';
-  const bucket = bucketUnit
-    ? `to_char(date_trunc($5, e.at at time zone $6), 'YYYY-MM-DD"T"HH24:MI:SS')`
-    : `'total'`;
+  const bucket = bucketUnit ? 'date_trunc($5, e.at at time zone $6)' : `'total'`;
   if (bucketUnit) params.push(bucketUnit, timezone);
   const rows = await database.query<{ bucket: string; n: number }>(
-    `select ${bucket} as bucket, count(*)::int as n from events e
-     where e.project_id = $1 and ${survey} and e.type = 'shown' and e.at >= $3 and e.at < $4
-     group by 1`,
+    `select ${bucketUnit ? `to_char(b, 'YYYY-MM-DD"T"HH24:MI:SS')` : 'b'} as bucket, n from (
+       select ${bucket} as b, count(*)::int as n from events e
+       where e.project_id = $1 and ${survey} and e.type = 'shown' and e.at >= $3 and e.at < $4
+       group by 1) as grouped`,
     params,
   );
   return new Map(rows.map((row) => [row.bucket, row.n]));
@@ -190,10 +192,11 @@ export async function computeMetrics(
          ('1 ' || $3)::interval) as b`,
       [scope.from, scope.to, query.interval, query.timezone],
     ),
+    // Grouped on the truncated timestamp, formatted after: formatting a million rows costs more.
     database.query<{ bucket: string; score: number; n: number }>(
-      `select to_char(date_trunc(${unit}, r.submitted_at at time zone ${zone}), 'YYYY-MM-DD"T"HH24:MI:SS') as bucket,
-              r.score, count(*)::int as n
-       ${fromRespondents} where ${where.sql} group by 1, 2`,
+      `select to_char(b, 'YYYY-MM-DD"T"HH24:MI:SS') as bucket, score, n from (
+         select date_trunc(${unit}, r.submitted_at at time zone ${zone}) as b, r.score, count(*)::int as n
+         ${fromResponses(Boolean(query.trait))} where ${where.sql} group by 1, 2) as grouped`,
       where.params,
     ),
   ]);
@@ -266,7 +269,7 @@ export async function computeSegments(
     query.by === 'trait' ? `rs.traits ->> ${where.param(query.traitKey)}` : dimensions[query.by];
   const limit = where.param(query.limit);
   const rows = await database.query<{ value: string | null; score: number; n: number }>(
-    `with base as (select ${dimension} as value, r.score ${fromRespondents} where ${where.sql}),
+    `with base as (select ${dimension} as value, r.score ${fromResponses(query.by === 'trait' || Boolean(query.trait))} where ${where.sql}),
           top as (select value from base group by value order by count(*) desc, value limit ${limit})
      select b.value, b.score, count(*)::int as n
      from base b join top t on t.value is not distinct from b.value
