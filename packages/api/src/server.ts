@@ -66,7 +66,9 @@ export async function startServer(config: Readonly<Config>, print: (line: string
       .from(surveys)
       .where(and(eq(surveys.projectId, demo.id), isNull(surveys.deletedAt)))
       .orderBy(asc(surveys.createdAt));
-    for (const survey of demoSurveys) print(`  Survey (${survey.kind}):  ${survey.id}`);
+    const order = ['nps', 'csat', 'ces'];
+    demoSurveys.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+    for (const survey of demoSurveys) print(`  Survey (${survey.kind}):`.padEnd(17) + survey.id);
     const nps = demoSurveys.find((survey) => survey.kind === 'nps');
     if (nps) {
       const body = JSON.stringify({

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { Errors } from '../errors.ts';
 
 export interface StaticAssetsOptions {
   /** Built widget bundles (widget.js, widget.mjs). */
@@ -9,33 +10,36 @@ export interface StaticAssetsOptions {
   inboxDir: string;
 }
 
+const notBuilt = (what: string) => new Errors.NotFound(`The ${what} is not built; run "pnpm build"`);
+
 /** Serves the widget bundles at /widget.js and /widget.mjs, and the inbox at /inbox/. */
 export async function staticAssets(app: FastifyInstance, options: StaticAssetsOptions) {
+  // Decorates reply.sendFile (with ETag and Last-Modified) without serving a folder of its own.
+  await app.register(fastifyStatic, { root: options.widgetDir, serve: false });
   for (const file of ['widget.js', 'widget.mjs']) {
-    const filePath = `${options.widgetDir}/${file}`;
-    app.get(`/${file}`, { schema: { hide: true } }, async (request, reply) => {
-      if (!fs.existsSync(filePath)) {
-        request.log.warn(`${filePath} is missing; run "pnpm build"`);
-        return reply.callNotFound();
-      }
+    app.get(`/${file}`, { schema: { hide: true } }, async (_request, reply) => {
+      if (!fs.existsSync(`${options.widgetDir}/${file}`)) throw notBuilt('widget');
       // Not versioned by URL, so cached briefly; the ETag makes revalidation cheap.
       return reply
         .header('cache-control', 'public, max-age=300, stale-while-revalidate=86400')
-        .sendFile(file, options.widgetDir);
+        .sendFile(file, options.widgetDir, { cacheControl: false });
     });
   }
+
+  app.get('/inbox', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/inbox/'));
   if (!fs.existsSync(options.inboxDir)) {
     app.log.warn(`${options.inboxDir} is missing; run "pnpm build" to serve the inbox`);
+    app.get('/inbox/*', { schema: { hide: true } }, async () => {
+      throw notBuilt('inbox');
+    });
     return;
   }
   await app.register(fastifyStatic, {
     root: options.inboxDir,
     prefix: '/inbox/',
-    decorateReply: true,
-    wildcard: true,
+    decorateReply: false,
     index: ['index.html'],
     schemaHide: true,
     setHeaders: (reply) => void reply.header('cache-control', 'no-cache'),
   });
-  app.get('/inbox', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/inbox/'));
 }
