@@ -42,7 +42,8 @@ export const responses = pgTable(
       columns: [table.projectId, table.respondentId],
       foreignColumns: [respondents.projectId, respondents.id],
     }),
-    index('responses_submitted_idx').on(table.projectId, table.submittedAt.desc(), table.id.desc()),
+    // Ascending: scanned forwards for exports and backwards for newest-first lists.
+    index('responses_timeline_idx').on(table.projectId, table.submittedAt, table.id),
     index('responses_survey_submitted_idx').on(table.projectId, table.surveyId, table.submittedAt),
     index('responses_follow_up_idx').on(table.projectId, table.followUpStatus, table.dueAt),
     index('responses_respondent_idx').on(table.projectId, table.respondentId),
