@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { limits } from '@closeloop/shared';
+import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -19,16 +20,23 @@ import { type Config, loadConfig } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { databasePlugin } from './plugins/database.ts';
+import { mailerPlugin } from './plugins/mailer.ts';
 import { problemsPlugin } from './plugins/problems.ts';
 import { staticAssets } from './plugins/static-assets.ts';
+import { authRoutes, sessionRoute } from './routes/auth/index.ts';
 import { createEventsRoute } from './routes/events/create.ts';
+import { followUpRoutes } from './routes/follow-up/index.ts';
+import { followUpRuleRoutes } from './routes/follow-up-rules/index.ts';
 import { healthRoutes } from './routes/health.ts';
+import { keyRoutes } from './routes/keys/index.ts';
 import { metricsRoutes } from './routes/metrics/index.ts';
 import { demoPages } from './routes/pages/demo.ts';
+import { projectRoutes } from './routes/project/index.ts';
 import { createResponsesRoute } from './routes/responses/create.ts';
 import { exportResponsesRoute } from './routes/responses/export.ts';
 import { readResponsesRoutes } from './routes/responses/read.ts';
 import { surveyRoutes } from './routes/surveys/index.ts';
+import { userRoutes } from './routes/users/index.ts';
 import { widgetConfigRoute } from './routes/widget/config.ts';
 
 declare module 'fastify' {
@@ -84,6 +92,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     // Self-hosted over plain http on a LAN must keep working.
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
+  await app.register(fastifyCookie);
   await app.register(fastifyUnderPressure, {
     maxEventLoopDelay: 1000,
     exposeStatusRoute: false,
@@ -111,7 +120,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       },
       components: {
         securitySchemes: {
-          secretKey: { type: 'http', scheme: 'bearer', description: 'A secret key (sk_…)' },
+          secretKey: { type: 'http', scheme: 'bearer', description: 'A secret key (sk_…); acts as an admin' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'closeloop_session',
+            description: 'A staff session (POST /v1/auth/login); changes also need the x-csrf-token header',
+          },
         },
       },
     },
@@ -133,11 +148,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   }
   await app.register(databasePlugin, { database, closeOnShutdown: ownsDatabase });
   await app.register(authPlugin);
+  await app.register(mailerPlugin);
 
   // Routes
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes);
   await app.register(demoPages);
+  await app.register(authRoutes);
   await app.register(async (widget) => {
     // Preflights are answered for any origin; the request itself is refused (403) when the
     // project's allowlist does not hold the origin. The refusal stays readable for the widget.
@@ -152,6 +169,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     await management.register(readResponsesRoutes);
     await management.register(exportResponsesRoute);
     await management.register(metricsRoutes);
+    await management.register(sessionRoute);
+    await management.register(followUpRoutes);
+    await management.register(followUpRuleRoutes);
+    await management.register(userRoutes);
+    await management.register(keyRoutes);
+    await management.register(projectRoutes);
   });
   await app.register(staticAssets, {
     widgetDir: options.widgetDir ?? fileURLToPath(new URL('../../widget/dist', import.meta.url)),

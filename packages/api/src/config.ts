@@ -29,6 +29,12 @@ export const configSchema = z.object({
   TRUST_PROXY: booleanFromEnv.default(false),
   /** Requests per minute per client address on the widget endpoints. */
   INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  /** smtp://user:pass@host:port or smtps://… — needed to reply to respondents by email. */
+  SMTP_URL: optionalUrl(/^smtps?$/),
+  /** From address of email replies. */
+  MAIL_FROM: z.string().trim().min(3).default('Closeloop <closeloop@localhost>'),
+  /** Sign-in attempts per 15 minutes per client address and email. */
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
 });
 
 export interface Config {
@@ -41,6 +47,9 @@ export interface Config {
   redisUrl: string | undefined;
   trustProxy: boolean;
   ingestRateLimit: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  loginRateLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -65,5 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     redisUrl: values.REDIS_URL,
     trustProxy: values.TRUST_PROXY,
     ingestRateLimit: values.INGEST_RATE_LIMIT,
+    smtpUrl: values.SMTP_URL,
+    mailFrom: values.MAIL_FROM,
+    loginRateLimit: values.LOGIN_RATE_LIMIT,
   });
 }

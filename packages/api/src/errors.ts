@@ -31,6 +31,33 @@ export const Errors = {
     'Send the body as application/json or text/plain',
   ),
   Unavailable: define('unavailable', 503, '%s'),
+  // Staff accounts and the follow-up inbox
+  InvalidCredentials: define('invalid_credentials', 401, 'The email or password is not right'),
+  SessionExpired: define('session_expired', 401, 'The session has ended; sign in again'),
+  CsrfTokenInvalid: define(
+    'csrf_token_invalid',
+    403,
+    'Send the x-csrf-token header given at sign-in (GET /v1/auth/session) with every change',
+  ),
+  Forbidden: define('forbidden', 403, '%s'),
+  SetupTokenInvalid: define(
+    'setup_token_invalid',
+    400,
+    'The setup link is not valid: it was used, it expired, or the project already has staff; restart Closeloop for a new one or use `closeloop create-user`',
+  ),
+  EmailTaken: define('email_taken', 409, '%s'),
+  LastOwner: define('last_owner', 409, 'A project keeps at least one active owner'),
+  InvalidTransition: define('invalid_transition', 409, '%s'),
+  RespondentEmailUnknown: define(
+    'respondent_email_unknown',
+    409,
+    'The respondent of this response left no email address; there is nobody to reply to',
+  ),
+  EmailNotConfigured: define(
+    'email_not_configured',
+    422,
+    'Email replies need an SMTP server: set SMTP_URL (and MAIL_FROM) and restart Closeloop',
+  ),
 };
 
 /** A 400 whose `errors` list each bad field, like `responses.3.score`. */

@@ -4,10 +4,11 @@
  * stored (or was already) or nothing is.
  */
 import { type EventInput, isValidScore, type ResponseInput, scoreRanges } from '@closeloop/shared';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { events, respondents, responses, surveys } from '../db/schema/index.ts';
 import { ConflictError, type FieldError, ValidationError } from '../errors.ts';
+import { applyRules } from './follow-up-rules.ts';
 
 type SurveyKindById = Map<string, 'nps' | 'csat' | 'ces'>;
 
@@ -141,7 +142,23 @@ export async function ingestResponses(db: Db, projectId: string, items: Response
   const now = new Date();
   const stored = await db.transaction(async (tx) => {
     const respondentIds = await upsertRespondents(tx, projectId, batch);
-    return tx
+    // Stored partial responses whose comment arrives now, still without a follow-up: rules that
+    // need a comment get their chance.
+    const withComment = batch.filter((item) => item.comment != null).map((item) => item.id);
+    const completing = withComment.length
+      ? await tx
+          .select({ id: responses.id })
+          .from(responses)
+          .where(
+            and(
+              eq(responses.projectId, projectId),
+              inArray(responses.id, withComment),
+              isNull(responses.comment),
+              eq(responses.followUpStatus, 'none'),
+            ),
+          )
+      : [];
+    const rows = await tx
       .insert(responses)
       .values(
         batch.map((item) => {
@@ -171,24 +188,42 @@ export async function ingestResponses(db: Db, projectId: string, items: Response
         },
         setWhere: sql`${responses.surveyId} = excluded.survey_id and ${responses.score} = excluded.score`,
       })
-      .returning({ id: responses.id })
-      .then((rows) => {
-        if (rows.length === batch.length) return rows;
-        const storedIds = new Set(rows.map((row) => row.id));
-        const conflicts: FieldError[] = [];
-        items.forEach((item, index) => {
-          if (!storedIds.has(item.id)) {
-            conflicts.push({
-              path: `responses.${index}.id`,
-              message: 'already stored with another survey or score',
-            });
-          }
-        });
-        throw new ConflictError(
-          conflicts,
-          'A response with this id is already stored with another survey or score',
-        );
+      // xmax = 0 only on a row this statement inserted (not on one it updated).
+      .returning({ id: responses.id, inserted: sql<boolean>`(xmax = 0)` });
+    if (rows.length !== batch.length) {
+      const storedIds = new Set(rows.map((row) => row.id));
+      const conflicts: FieldError[] = [];
+      items.forEach((item, index) => {
+        if (!storedIds.has(item.id)) {
+          conflicts.push({
+            path: `responses.${index}.id`,
+            message: 'already stored with another survey or score',
+          });
+        }
       });
+      throw new ConflictError(
+        conflicts,
+        'A response with this id is already stored with another survey or score',
+      );
+    }
+    const subject = (item: ResponseInput) => ({
+      id: item.id,
+      surveyId: item.surveyId,
+      kind: kinds.get(item.surveyId)!,
+      score: item.score,
+      comment: item.comment ?? null,
+      traits: item.respondent?.traits ?? {},
+    });
+    const inserted = new Set(rows.filter((row) => row.inserted).map((row) => row.id));
+    await applyRules(tx, projectId, batch.filter((item) => inserted.has(item.id)).map(subject));
+    const completed = new Set(completing.map((row) => row.id));
+    await applyRules(
+      tx,
+      projectId,
+      batch.filter((item) => completed.has(item.id) && !inserted.has(item.id)).map(subject),
+      { onlyCommentRules: true },
+    );
+    return rows;
   });
   return stored.map((row) => row.id);
 }

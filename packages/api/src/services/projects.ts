@@ -2,6 +2,7 @@ import { type Appearance, appearanceSchema, type SurveyCreate, surveyCreateSchem
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { projects, secretKeys, surveys } from '../db/schema/index.ts';
+import { insertDefaultRules } from './follow-up-rules.ts';
 import { generateKey, hashKey, keyPrefix } from './keys.ts';
 import { normalizeOrigin } from './origins.ts';
 
@@ -58,6 +59,7 @@ export async function createProject(db: Db, input: NewProject): Promise<CreatedP
       prefix: keyPrefix(secretKey),
       hash: hashKey(secretKey),
     });
+    await insertDefaultRules(tx, project!.id);
     return { project: project!, publicKey, secretKey };
   });
 }

@@ -91,7 +91,8 @@ export function responseFilters(
   }
   if (query.queue === 'resolved') conditions.push(eq(responses.followUpStatus, 'resolved'));
   if (query.assignee === 'none') conditions.push(isNull(responses.assigneeId));
-  else if (query.assignee && query.assignee !== 'me') conditions.push(eq(responses.assigneeId, query.assignee));
+  else if (query.assignee && query.assignee !== 'me')
+    conditions.push(eq(responses.assigneeId, query.assignee));
   if (query.tag) conditions.push(sql`${responses.tags} @> array[${query.tag}]::text[]`);
   if (query.from) conditions.push(gte(responses.submittedAt, new Date(query.from)));
   if (query.to) conditions.push(lt(responses.submittedAt, new Date(query.to)));

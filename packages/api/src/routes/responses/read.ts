@@ -26,7 +26,7 @@ export const readResponsesRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: responseListSchema, ...errors },
       },
     },
-    async (request) => listResponses(app.db, projectIdOf(request), request.query),
+    async (request) => listResponses(app.db, projectIdOf(request), request.query, request.auth?.userId),
   );
 
   app.get(

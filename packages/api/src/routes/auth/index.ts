@@ -1,0 +1,196 @@
+import { loginSchema, problemSchema, type Session, sessionSchema, setupSchema } from '@closeloop/shared';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { projects, setupTokens, staffUsers } from '../../db/schema/index.ts';
+import { Errors } from '../../errors.ts';
+import { hashKey } from '../../services/keys.ts';
+import { decoyPasswordHash, verifyPassword } from '../../services/passwords.ts';
+import { createSession, deleteSession, findSession, sessionCookie } from '../../services/sessions.ts';
+import {
+  createStaffUser,
+  findUsableSetupToken,
+  type StaffUserRow,
+  toStaffUser,
+} from '../../services/staff.ts';
+
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 429: problemSchema };
+
+/** Public auth routes: sign in (rate-limited) and first-owner setup. */
+export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  const startSession = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: StaffUserRow,
+  ): Promise<Session> => {
+    const { token, session } = await createSession(app.db, user, request.headers['user-agent']);
+    await app.db.update(staffUsers).set({ lastLoginAt: new Date() }).where(eq(staffUsers.id, user.id));
+    const [project] = await app.db
+      .select({ id: projects.id, name: projects.name, publicKey: projects.publicKey })
+      .from(projects)
+      .where(eq(projects.id, user.projectId));
+    reply.setCookie(sessionCookie, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: request.protocol === 'https',
+      expires: session.expiresAt,
+    });
+    return {
+      user: toStaffUser({ ...user, lastLoginAt: new Date() }),
+      project: project!,
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt.toISOString(),
+    };
+  };
+
+  app.post(
+    '/v1/auth/login',
+    {
+      schema: {
+        tags: ['staff'],
+        summary: 'Sign in to the inbox (sets an httpOnly session cookie; returns the CSRF token)',
+        body: loginSchema,
+        response: { 200: sessionSchema, ...errors },
+      },
+      config: {
+        rateLimit: {
+          max: app.config.loginRateLimit,
+          timeWindow: '15 minutes',
+          // After the body is parsed, so attempts are counted per address and email.
+          hook: 'preHandler',
+          keyGenerator: (request) => {
+            const email = (request.body as { email?: unknown } | undefined)?.email;
+            return `login|${request.ip}|${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const email = request.body.email.trim().toLowerCase();
+      const [user] = await app.db
+        .select()
+        .from(staffUsers)
+        .where(sql`lower(${staffUsers.email}) = ${email}`)
+        .limit(1);
+      const valid =
+        user && !user.deactivatedAt
+          ? await verifyPassword(request.body.password, user.passwordHash)
+          : await verifyPassword(request.body.password, await decoyPasswordHash).then(() => false);
+      if (!valid || !user) throw new Errors.InvalidCredentials();
+      return startSession(request, reply, user);
+    },
+  );
+
+  app.get(
+    '/v1/auth/setup',
+    {
+      schema: {
+        tags: ['staff'],
+        summary: 'Check a one-time setup link (first owner of a project)',
+        querystring: z.object({ token: z.string().min(1).max(200) }),
+        response: { 200: z.object({ projectName: z.string() }), ...errors },
+      },
+    },
+    async (request) => {
+      const token = await findUsableSetupToken(app.db, request.query.token);
+      if (!token) throw new Errors.SetupTokenInvalid();
+      const [project] = await app.db
+        .select({ name: projects.name })
+        .from(projects)
+        .where(eq(projects.id, token.projectId));
+      return { projectName: project!.name };
+    },
+  );
+
+  app.post(
+    '/v1/auth/setup',
+    {
+      schema: {
+        tags: ['staff'],
+        summary: 'Create the first owner with a one-time setup link, and sign in',
+        body: setupSchema,
+        response: { 201: sessionSchema, 409: problemSchema, ...errors },
+      },
+      config: { rateLimit: { max: 20, timeWindow: '15 minutes' } },
+    },
+    async (request, reply) => {
+      const user = await app.db.transaction(async (tx) => {
+        // Claiming the token first makes two concurrent setups with one link impossible.
+        const [claimed] = await tx
+          .update(setupTokens)
+          .set({ usedAt: new Date() })
+          .where(
+            and(
+              eq(setupTokens.tokenHash, hashKey(request.body.token)),
+              isNull(setupTokens.usedAt),
+              gt(setupTokens.expiresAt, new Date()),
+            ),
+          )
+          .returning({ projectId: setupTokens.projectId });
+        if (!claimed) throw new Errors.SetupTokenInvalid();
+        const [existing] = await tx
+          .select({ id: staffUsers.id })
+          .from(staffUsers)
+          .where(eq(staffUsers.projectId, claimed.projectId))
+          .limit(1);
+        if (existing) throw new Errors.SetupTokenInvalid();
+        return createStaffUser(tx, claimed.projectId, { ...request.body, role: 'owner' });
+      });
+      return reply.code(201).send(await startSession(request, reply, user));
+    },
+  );
+
+  app.post(
+    '/v1/auth/logout',
+    {
+      schema: {
+        tags: ['staff'],
+        summary: 'Sign out (ends the session; needs the x-csrf-token header)',
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const token = request.cookies[sessionCookie];
+      if (token) {
+        const found = await findSession(app.db, token);
+        if (found) {
+          const given = request.headers['x-csrf-token'];
+          if (given !== found.session.csrfToken) throw new Errors.CsrfTokenInvalid();
+          await deleteSession(app.db, found.session.id);
+        }
+      }
+      reply.clearCookie(sessionCookie, { path: '/' });
+      return reply.code(204).send(null);
+    },
+  );
+};
+
+/** GET /v1/auth/session — who is signed in (management context: a session is required). */
+export const sessionRoute: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/v1/auth/session',
+    {
+      schema: {
+        tags: ['staff'],
+        summary: 'The signed-in staff member, their project and the CSRF token',
+        response: { 200: sessionSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const auth = request.auth!;
+      if (auth.via !== 'session')
+        throw new Errors.Forbidden('Only a staff session has a session; this is a secret key');
+      const token = request.cookies[sessionCookie]!;
+      const found = await findSession(app.db, token);
+      if (!found) throw new Errors.SessionExpired();
+      return {
+        user: toStaffUser(found.user),
+        project: { id: found.project.id, name: found.project.name, publicKey: found.project.publicKey },
+        csrfToken: found.session.csrfToken,
+        expiresAt: found.session.expiresAt.toISOString(),
+      };
+    },
+  );
+};

@@ -1,0 +1,52 @@
+import type { Activity, ActivityType, Actor } from '@closeloop/shared';
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.ts';
+import { responseActivity } from '../db/schema/index.ts';
+import type { Auth } from '../plugins/auth.ts';
+
+/** The actor of a management request. */
+export function actorOf(auth: Auth): Actor {
+  return auth.via === 'session'
+    ? { kind: 'user', id: auth.userId, name: auth.actorName }
+    : { kind: 'secret_key', id: auth.keyId, name: auth.actorName };
+}
+
+export interface ActivityInput {
+  responseId: string;
+  type: ActivityType;
+  actor: Actor;
+  detail: Record<string, unknown>;
+}
+
+/** Appends activity entries (inside the transaction that made the change). */
+export async function recordActivity(tx: Db | Tx, projectId: string, entries: ActivityInput[]) {
+  if (entries.length === 0) return;
+  await tx.insert(responseActivity).values(
+    entries.map((entry) => ({
+      projectId,
+      responseId: entry.responseId,
+      type: entry.type,
+      actorKind: entry.actor.kind,
+      actorId: entry.actor.id,
+      actorName: entry.actor.name,
+      detail: entry.detail,
+    })),
+  );
+}
+
+/** A response's activity, oldest first. */
+export async function listActivity(db: Db, projectId: string, responseId: string): Promise<Activity[]> {
+  const rows = await db
+    .select()
+    .from(responseActivity)
+    .where(and(eq(responseActivity.projectId, projectId), eq(responseActivity.responseId, responseId)))
+    .orderBy(asc(responseActivity.createdAt), asc(responseActivity.id));
+  return rows.map((row) => ({
+    id: row.id,
+    responseId: row.responseId,
+    type: row.type,
+    actor: { kind: row.actorKind, id: row.actorId, name: row.actorName },
+    detail: row.detail,
+    createdAt: row.createdAt.toISOString(),
+  }));
+}

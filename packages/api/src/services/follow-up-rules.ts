@@ -1,0 +1,230 @@
+/**
+ * Follow-up rules: which new responses open a follow-up, when it is due, who owns it, which tags
+ * it gets. Rules apply at ingestion, inside the ingestion transaction.
+ */
+import {
+  type Rule,
+  type RuleConditions,
+  type RuleCreate,
+  type RuleEffects,
+  ruleCreateSchema,
+  type SurveyKind,
+} from '@closeloop/shared';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.ts';
+import { followUpRules, responses, staffUsers } from '../db/schema/index.ts';
+import { type ActivityInput, recordActivity } from './activity.ts';
+import { activeStaff } from './staff.ts';
+
+export type RuleRow = typeof followUpRules.$inferSelect;
+
+/** The rules every project starts with: NPS ≤ 6, CSAT ≤ 2, CES ≤ 3 open a follow-up due in 48 hours. */
+export const defaultRules: RuleCreate[] = [
+  { name: 'Detractors (NPS 0–6)', position: 10, conditions: { kind: 'nps', scoreAtMost: 6 }, effects: {} },
+  { name: 'Unsatisfied (CSAT 1–2)', position: 20, conditions: { kind: 'csat', scoreAtMost: 2 }, effects: {} },
+  { name: 'High effort (CES 1–3)', position: 30, conditions: { kind: 'ces', scoreAtMost: 3 }, effects: {} },
+];
+
+/** Inserts the default rules for a new project. */
+export async function insertDefaultRules(tx: Db | Tx, projectId: string) {
+  await tx
+    .insert(followUpRules)
+    .values(defaultRules.map((rule) => ({ ...ruleCreateSchema.parse(rule), projectId })));
+}
+
+export function toRule(row: RuleRow): Rule {
+  return {
+    id: row.id,
+    name: row.name,
+    enabled: row.enabled,
+    position: row.position,
+    conditions: row.conditions,
+    effects: row.effects,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** What rules look at in a response. */
+export interface RuleSubject {
+  id: string;
+  surveyId: string;
+  kind: SurveyKind;
+  score: number;
+  comment: string | null;
+  traits: Record<string, unknown>;
+}
+
+/** Whether a response meets every condition a rule gives. */
+export function ruleMatches(conditions: RuleConditions, subject: RuleSubject): boolean {
+  if (conditions.surveyId && conditions.surveyId !== subject.surveyId) return false;
+  if (conditions.kind && conditions.kind !== subject.kind) return false;
+  if (conditions.scoreAtMost !== null && subject.score > conditions.scoreAtMost) return false;
+  if (conditions.scoreAtLeast !== null && subject.score < conditions.scoreAtLeast) return false;
+  const hasComment = (subject.comment ?? '').trim() !== '';
+  if (conditions.hasComment !== null && conditions.hasComment !== hasComment) return false;
+  if (conditions.trait && subject.traits[conditions.trait.key] !== conditions.trait.value) return false;
+  return true;
+}
+
+interface Outcome {
+  open: boolean;
+  dueInHours: number | null;
+  assigneeId: string | null;
+  tags: string[];
+  rules: { rule: RuleRow; effects: RuleEffects; assigneeId: string | null }[];
+}
+
+/**
+ * Applies the project's enabled rules to responses just stored. Every matching rule applies, in
+ * `position` order: the follow-up opens if any rule opens it, the earliest due date wins, the first
+ * rule that assigns decides the assignee, and tags add up. `onlyCommentRules` re-runs only the rules
+ * that need a comment (for a partial response whose comment arrived later).
+ */
+export async function applyRules(
+  tx: Tx,
+  projectId: string,
+  subjects: RuleSubject[],
+  options: { onlyCommentRules?: boolean } = {},
+) {
+  if (subjects.length === 0) return;
+  let rules = await tx
+    .select()
+    .from(followUpRules)
+    .where(and(eq(followUpRules.projectId, projectId), eq(followUpRules.enabled, true)))
+    .orderBy(asc(followUpRules.position), asc(followUpRules.createdAt));
+  if (options.onlyCommentRules) rules = rules.filter((rule) => rule.conditions.hasComment === true);
+  if (rules.length === 0) return;
+
+  const outcomes = new Map<string, Outcome>();
+  const roundRobin = new Map<string, string[]>();
+  for (const subject of subjects) {
+    for (const rule of rules) {
+      if (!ruleMatches(rule.conditions, subject)) continue;
+      const outcome = outcomes.get(subject.id) ?? {
+        open: false,
+        dueInHours: null,
+        assigneeId: null,
+        tags: [],
+        rules: [],
+      };
+      const effects = rule.effects;
+      if (effects.open) {
+        outcome.open = true;
+        if (effects.dueInHours !== null) {
+          outcome.dueInHours = Math.min(outcome.dueInHours ?? Number.POSITIVE_INFINITY, effects.dueInHours);
+        }
+      }
+      outcome.tags = [...new Set([...outcome.tags, ...effects.addTags])];
+      outcome.rules.push({ rule, effects, assigneeId: null });
+      if (effects.assign?.type === 'round_robin' && outcome.assigneeId === null) {
+        roundRobin.set(rule.id, [...(roundRobin.get(rule.id) ?? []), subject.id]);
+        outcome.assigneeId = `round_robin:${rule.id}`;
+      } else if (effects.assign?.type === 'user' && outcome.assigneeId === null) {
+        outcome.assigneeId = `user:${effects.assign.userId}`;
+      }
+      outcomes.set(subject.id, outcome);
+    }
+  }
+  if (outcomes.size === 0) return;
+
+  const resolvedAssignee = await resolveAssignees(tx, projectId, outcomes, roundRobin);
+  const now = new Date();
+  const activity: ActivityInput[] = [];
+  for (const [responseId, outcome] of outcomes) {
+    const assigneeId = resolvedAssignee.get(responseId) ?? null;
+    const dueAt =
+      outcome.open && outcome.dueInHours !== null
+        ? new Date(now.getTime() + outcome.dueInHours * 3600_000)
+        : null;
+    const [updated] = await tx
+      .update(responses)
+      .set({
+        updatedAt: now,
+        ...(outcome.open
+          ? {
+              followUpStatus: sql`case when ${responses.followUpStatus} = 'none' then 'open' else ${responses.followUpStatus} end`,
+            }
+          : {}),
+        ...(dueAt ? { dueAt: sql`coalesce(${responses.dueAt}, ${dueAt.toISOString()}::timestamptz)` } : {}),
+        ...(assigneeId ? { assigneeId: sql`coalesce(${responses.assigneeId}, ${assigneeId}::uuid)` } : {}),
+        ...(outcome.tags.length ? { tags: mergedTags(outcome.tags) } : {}),
+      })
+      .where(and(eq(responses.projectId, projectId), eq(responses.id, responseId)))
+      .returning({
+        status: responses.followUpStatus,
+        dueAt: responses.dueAt,
+        assigneeId: responses.assigneeId,
+      });
+    for (const { rule } of outcome.rules) {
+      activity.push({
+        responseId,
+        type: 'rule_applied',
+        actor: { kind: 'rule', id: rule.id, name: rule.name },
+        detail: {
+          status: updated?.status ?? null,
+          dueAt: updated?.dueAt?.toISOString() ?? null,
+          assigneeId: updated?.assigneeId ?? null,
+          addedTags: rule.effects.addTags,
+        },
+      });
+    }
+  }
+  await recordActivity(tx, projectId, activity);
+}
+
+/** SQL: the response's tags with `tags` added, without duplicates. */
+export function mergedTags(tags: string[]) {
+  const added = sql`array[${sql.join(
+    tags.map((tag) => sql`${tag}`),
+    sql`, `,
+  )}]::text[]`;
+  return sql`array(select distinct tag from unnest(${responses.tags} || ${added}) as tag order by tag)`;
+}
+
+/** Turns `user:<id>` and `round_robin:<rule>` markers into active staff user ids. */
+async function resolveAssignees(
+  tx: Tx,
+  projectId: string,
+  outcomes: Map<string, Outcome>,
+  roundRobin: Map<string, string[]>,
+): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  const named = [...outcomes.values()]
+    .map((outcome) => outcome.assigneeId)
+    .filter((marker): marker is string => marker?.startsWith('user:') ?? false)
+    .map((marker) => marker.slice(5));
+  const activeNamed = named.length
+    ? new Set(
+        (
+          await tx
+            .select({ id: staffUsers.id, role: staffUsers.role, deactivatedAt: staffUsers.deactivatedAt })
+            .from(staffUsers)
+            .where(and(eq(staffUsers.projectId, projectId), inArray(staffUsers.id, [...new Set(named)])))
+        )
+          .filter((user) => !user.deactivatedAt && user.role !== 'viewer')
+          .map((user) => user.id),
+      )
+    : new Set<string>();
+  for (const [responseId, outcome] of outcomes) {
+    const marker = outcome.assigneeId;
+    if (marker?.startsWith('user:') && activeNamed.has(marker.slice(5)))
+      result.set(responseId, marker.slice(5));
+  }
+  if (roundRobin.size === 0) return result;
+  const agents = await activeStaff(tx, projectId, ['agent', 'admin', 'owner']);
+  if (agents.length === 0) return result;
+  for (const [ruleId, responseIds] of roundRobin) {
+    // Reserve as many turns as responses, atomically, so concurrent batches never share a turn.
+    const [row] = await tx
+      .update(followUpRules)
+      .set({ roundRobinCount: sql`${followUpRules.roundRobinCount} + ${responseIds.length}` })
+      .where(eq(followUpRules.id, ruleId))
+      .returning({ count: followUpRules.roundRobinCount });
+    const first = (row?.count ?? responseIds.length) - responseIds.length;
+    responseIds.forEach((responseId, index) => {
+      result.set(responseId, agents[(first + index) % agents.length]!.id);
+    });
+  }
+  return result;
+}
