@@ -138,28 +138,31 @@ async function totalHistogram(
   return Object.fromEntries(rows.map((row) => [row.score, row.n])) as Histogram;
 }
 
+/** A Postgres array literal of bucket starts, for width_bucket(). */
+const startsArray = (starts: Date[]) => `{${starts.map((start) => `"${start.toISOString()}"`).join(',')}}`;
+
+/**
+ * Shown impressions per bucket (1-based index into `starts`), or in all under key 0 without starts.
+ */
 async function shownEvents(
   database: Database,
   projectId: string,
   scope: Scope,
   range: { from: Date; to: Date },
-  bucketUnit?: string,
-  timezone?: string,
-) {
+  starts?: Date[],
+): Promise<Map<number, number>> {
   const params: unknown[] = [projectId, scope.surveyId ?? scope.kind, range.from, range.to];
   const survey = scope.surveyId
     ? 'e.survey_id = $2'
     : 'e.survey_id in (select id from surveys where project_id = $1 and kind = $2)';
-  const bucket = bucketUnit ? 'date_trunc($5, e.at at time zone $6)' : `'total'`;
-  if (bucketUnit) params.push(bucketUnit, timezone);
-  const rows = await database.query<{ bucket: string; n: number }>(
-    `select ${bucketUnit ? `to_char(b, 'YYYY-MM-DD"T"HH24:MI:SS')` : 'b'} as bucket, n from (
-       select ${bucket} as b, count(*)::int as n from events e
-       where e.project_id = $1 and ${survey} and e.type = 'shown' and e.at >= $3 and e.at < $4
-       group by 1) as grouped`,
+  if (starts) params.push(startsArray(starts));
+  const rows = await database.query<{ bucket: number; n: number }>(
+    `select ${starts ? 'width_bucket(e.at, $5::timestamptz[])' : '0'} as bucket, count(*)::int as n from events e
+     where e.project_id = $1 and ${survey} and e.type = 'shown' and e.at >= $3 and e.at < $4
+     group by 1`,
     params,
   );
-  return new Map(rows.map((row) => [row.bucket, row.n]));
+  return new Map(rows.map((row) => [Number(row.bucket), row.n]));
 }
 
 /** GET /v1/metrics: scores per bucket with intervals, distributions, response rates and changes. */
@@ -179,55 +182,54 @@ export async function computeMetrics(
     ]);
   }
   const range = { from: scope.from, to: scope.to };
+  // Bucket boundaries are computed once, in the time zone (so DST and month lengths are right);
+  // rows are then assigned to buckets by comparing instants (width_bucket), which costs far less
+  // than converting every row to local time.
+  const bucketRows = await database.query<{ start: Date | string; end: Date | string }>(
+    `select b at time zone $4 as start, (b + ('1 ' || $3)::interval) at time zone $4 as "end"
+     from generate_series(
+       date_trunc($3, $1::timestamptz at time zone $4),
+       date_trunc($3, ($2::timestamptz - interval '1 millisecond') at time zone $4),
+       ('1 ' || $3)::interval) as b
+     order by b`,
+    [scope.from, scope.to, query.interval, query.timezone],
+  );
+  const starts = bucketRows.map((row) => new Date(row.start));
   const where = new Where(projectId, scope, query, range);
-  const unit = where.param(query.interval);
-  const zone = where.param(query.timezone);
-  const [bucketRows, histogramRows] = await Promise.all([
-    database.query<{ bucket: string; start: Date | string; end: Date | string }>(
-      `select to_char(b, 'YYYY-MM-DD"T"HH24:MI:SS') as bucket, b at time zone $4 as start,
-              (b + ('1 ' || $3)::interval) at time zone $4 as "end"
-       from generate_series(
-         date_trunc($3, $1::timestamptz at time zone $4),
-         date_trunc($3, ($2::timestamptz - interval '1 millisecond') at time zone $4),
-         ('1 ' || $3)::interval) as b`,
-      [scope.from, scope.to, query.interval, query.timezone],
-    ),
-    // Grouped on the truncated timestamp, formatted after: formatting a million rows costs more.
-    database.query<{ bucket: string; score: number; n: number }>(
-      `select to_char(b, 'YYYY-MM-DD"T"HH24:MI:SS') as bucket, score, n from (
-         select date_trunc(${unit}, r.submitted_at at time zone ${zone}) as b, r.score, count(*)::int as n
-         ${fromResponses(Boolean(query.trait))} where ${where.sql} group by 1, 2) as grouped`,
-      where.params,
-    ),
-  ]);
-
+  const startsParam = where.param(startsArray(starts));
   const segmentFiltered = hasSegmentFilter(query);
   const previousRange = { from: new Date(scope.from.getTime() - spanMs), to: scope.from };
-  const [shownByBucket, previousCounts, previousShown] = await Promise.all([
-    segmentFiltered ? null : shownEvents(database, projectId, scope, range, query.interval, query.timezone),
+  const [histogramRows, shownByBucket, previousCounts, previousShown] = await Promise.all([
+    database.query<{ bucket: number; score: number; n: number }>(
+      `select width_bucket(r.submitted_at, ${startsParam}::timestamptz[]) as bucket, r.score, count(*)::int as n
+       ${fromResponses(Boolean(query.trait))} where ${where.sql} group by 1, 2`,
+      where.params,
+    ),
+    segmentFiltered ? null : shownEvents(database, projectId, scope, range, starts),
     totalHistogram(database, projectId, scope, query, previousRange),
     segmentFiltered ? null : shownEvents(database, projectId, scope, previousRange),
   ]);
 
-  const countsByBucket = new Map<string, Record<number, number>>();
+  const countsByBucket = new Map<number, Record<number, number>>();
   const totalCounts: Record<number, number> = {};
   for (const row of histogramRows) {
-    const counts = countsByBucket.get(row.bucket) ?? {};
+    const bucket = Number(row.bucket);
+    const counts = countsByBucket.get(bucket) ?? {};
     counts[row.score] = (counts[row.score] ?? 0) + row.n;
-    countsByBucket.set(row.bucket, counts);
+    countsByBucket.set(bucket, counts);
     totalCounts[row.score] = (totalCounts[row.score] ?? 0) + row.n;
   }
 
   let before = scoreSummary(scope.kind, {});
-  const buckets = bucketRows.map((row) => {
-    const counts = countsByBucket.get(row.bucket) ?? {};
+  const buckets = bucketRows.map((row, index) => {
+    const counts = countsByBucket.get(index + 1) ?? {};
     const summary = scoreSummary(scope.kind, counts);
     const change = compareScores(before, summary);
     before = summary;
     return {
       start: new Date(row.start).toISOString(),
       end: new Date(row.end).toISOString(),
-      ...stats(scope.kind, counts, shownByBucket ? (shownByBucket.get(row.bucket) ?? 0) : null),
+      ...stats(scope.kind, counts, shownByBucket ? (shownByBucket.get(index + 1) ?? 0) : null),
       change,
     };
   });
@@ -241,7 +243,7 @@ export async function computeMetrics(
     from: scope.from.toISOString(),
     to: scope.to.toISOString(),
     total: stats(scope.kind, totalCounts, totalShown),
-    previous: stats(scope.kind, previousCounts, previousShown ? (previousShown.get('total') ?? 0) : null),
+    previous: stats(scope.kind, previousCounts, previousShown ? (previousShown.get(0) ?? 0) : null),
     change: compareScores(scoreSummary(scope.kind, previousCounts), scoreSummary(scope.kind, totalCounts)),
     buckets,
   };
