@@ -116,10 +116,8 @@ const tagSchema = z
   .min(1)
   .max(50)
   .regex(/^[^,\s][^,]*$/, 'must not contain commas');
-export const tagsSchema = z
-  .array(tagSchema)
-  .max(20)
-  .transform((tags) => [...new Set(tags)]);
+/** Tags (duplicates are dropped when stored); no transform, so responses can be encoded with it. */
+export const tagsSchema = z.array(tagSchema).max(20);
 
 /** Body of PATCH /v1/responses/:id. */
 export const followUpUpdateSchema = z

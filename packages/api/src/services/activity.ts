@@ -3,6 +3,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { responseActivity } from '../db/schema/index.ts';
 import type { Auth } from '../plugins/auth.ts';
+import { uuidv7 } from './uuid7.ts';
 
 /** The actor of a management request. */
 export function actorOf(auth: Auth): Actor {
@@ -23,6 +24,8 @@ export async function recordActivity(tx: Db | Tx, projectId: string, entries: Ac
   if (entries.length === 0) return;
   await tx.insert(responseActivity).values(
     entries.map((entry) => ({
+      // Time-ordered ids keep the order of entries written in one transaction (same created_at).
+      id: uuidv7(),
       projectId,
       responseId: entry.responseId,
       type: entry.type,

@@ -38,4 +38,74 @@ export const managementRoutes: ManagementRoute[] = [
     url: (p) => `/v1/metrics/segments?surveyId=${p.surveyIds.nps}&by=page`,
     namesResource: true,
   },
+  // Follow-up inbox (resource ids are unknown here, so another project's key cannot be told
+  // from a missing resource; role-matrix.test.ts checks those routes on real resources).
+  ...followUpRoutes(),
 ];
+
+function followUpRoutes(): ManagementRoute[] {
+  const someId = '00000000-0000-4000-8000-000000000001';
+  return [
+    {
+      method: 'PATCH',
+      url: () => `/v1/responses/${someId}`,
+      payload: () => ({ status: 'open' }),
+      namesResource: false,
+    },
+    { method: 'GET', url: () => `/v1/responses/${someId}/notes`, namesResource: false },
+    {
+      method: 'POST',
+      url: () => `/v1/responses/${someId}/notes`,
+      payload: () => ({ body: 'x' }),
+      namesResource: false,
+    },
+    { method: 'GET', url: () => `/v1/responses/${someId}/activity`, namesResource: false },
+    { method: 'GET', url: () => `/v1/responses/${someId}/history`, namesResource: false },
+    {
+      method: 'POST',
+      url: () => `/v1/responses/${someId}/replies`,
+      payload: () => ({ body: 'x' }),
+      namesResource: false,
+    },
+    { method: 'GET', url: () => '/v1/inbox/counts', namesResource: false },
+    { method: 'GET', url: () => '/v1/follow-up-rules', namesResource: false },
+    {
+      method: 'POST',
+      url: () => '/v1/follow-up-rules',
+      payload: () => ({ name: 'x', conditions: {}, effects: {} }),
+      namesResource: false,
+    },
+    {
+      method: 'PATCH',
+      url: () => `/v1/follow-up-rules/${someId}`,
+      payload: () => ({ enabled: false }),
+      namesResource: false,
+    },
+    { method: 'DELETE', url: () => `/v1/follow-up-rules/${someId}`, namesResource: false },
+    { method: 'GET', url: () => '/v1/users', namesResource: false },
+    {
+      method: 'POST',
+      url: () => '/v1/users',
+      payload: () => ({
+        email: 'x@staff.example',
+        name: 'x',
+        role: 'agent',
+        password: 'long enough password',
+      }),
+      namesResource: false,
+    },
+    {
+      method: 'PATCH',
+      url: () => `/v1/users/${someId}`,
+      payload: () => ({ name: 'x' }),
+      namesResource: false,
+    },
+    { method: 'DELETE', url: () => `/v1/users/${someId}`, namesResource: false },
+    { method: 'GET', url: () => '/v1/keys', namesResource: false },
+    { method: 'POST', url: () => '/v1/keys', payload: () => ({ name: 'x' }), namesResource: false },
+    { method: 'DELETE', url: () => `/v1/keys/${someId}`, namesResource: false },
+    { method: 'GET', url: () => '/v1/project', namesResource: false },
+    { method: 'PATCH', url: () => '/v1/project', payload: () => ({ name: 'x' }), namesResource: false },
+    { method: 'GET', url: () => '/v1/auth/session', namesResource: false },
+  ];
+}

@@ -17,6 +17,11 @@ import { managementErrors as errors, managementSecurity as security } from '../s
 const idParams = z.object({ id: z.uuid() });
 const notFound = (id: string) => new Errors.NotFound(`No follow-up rule ${id} in this project`);
 
+const withUniqueTags = (effects: RuleEffects): RuleEffects => ({
+  ...effects,
+  addTags: [...new Set(effects.addTags)],
+});
+
 /** Follow-up rules: GET|POST /v1/follow-up-rules, PATCH|DELETE /v1/follow-up-rules/:id. */
 export const followUpRuleRoutes: FastifyPluginAsyncZod = async (app) => {
   /** Checks what the schemas cannot: the survey and the assignee belong to the project. */
@@ -102,7 +107,7 @@ export const followUpRuleRoutes: FastifyPluginAsyncZod = async (app) => {
       await checkRule(projectId, request.body.conditions, request.body.effects);
       const [row] = await app.db
         .insert(followUpRules)
-        .values({ ...request.body, projectId })
+        .values({ ...request.body, effects: withUniqueTags(request.body.effects), projectId })
         .returning();
       return reply.code(201).header('location', `/v1/follow-up-rules/${row!.id}`).send(toRule(row!));
     },
@@ -129,7 +134,11 @@ export const followUpRuleRoutes: FastifyPluginAsyncZod = async (app) => {
       await checkRule(projectId, request.body.conditions, request.body.effects);
       const [row] = await app.db
         .update(followUpRules)
-        .set({ ...request.body, updatedAt: new Date() })
+        .set({
+          ...request.body,
+          ...(request.body.effects ? { effects: withUniqueTags(request.body.effects) } : {}),
+          updatedAt: new Date(),
+        })
         .where(where)
         .returning();
       if (!row) throw notFound(request.params.id);

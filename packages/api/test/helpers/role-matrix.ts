@@ -1,0 +1,250 @@
+import type { StaffRole } from '@closeloop/shared';
+import type { InjectOptions } from 'fastify';
+import { createStaffUser } from '../../src/services/staff.ts';
+import { aResponse, type TestContext, type TestProject } from './app.ts';
+import { password, uniqueEmail } from './staff.ts';
+
+/** What a route case needs: the project, and a fresh response with a respondent email. */
+export interface Fixture {
+  ctx: TestContext;
+  project: TestProject;
+  /** A stored NPS 3 (so its follow-up is open), respondent with an email. */
+  responseId: string;
+}
+
+export interface RoleCase {
+  name: string;
+  /** The least role that may use the route. */
+  least: StaffRole;
+  /** Builds the request (may create what it changes, so every role gets a fresh target). */
+  request: (fixture: Fixture) => Promise<InjectOptions> | InjectOptions;
+}
+
+/** Stores a detractor response (its follow-up opens) and returns its id. */
+export async function storeResponse(ctx: TestContext, project: TestProject, overrides = {}) {
+  const item = aResponse(project.surveyIds.nps, {
+    score: 3,
+    comment: 'Slow checkout',
+    respondent: { externalId: `r-${crypto.randomUUID()}`, email: 'customer@shop.example' },
+    ...overrides,
+  });
+  const reply = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/responses',
+    payload: { key: project.publicKey, responses: [item] },
+  });
+  if (reply.statusCode !== 202) throw new Error(reply.body);
+  return item.id;
+}
+
+const newUserId = async ({ ctx, project }: Fixture, role: StaffRole = 'agent') =>
+  (
+    await createStaffUser(ctx.database.db, project.projectId, {
+      email: uniqueEmail(role),
+      name: role,
+      role,
+      password,
+    })
+  ).id;
+
+/**
+ * Every management route with the least role it needs. Secret keys act as admins. A new
+ * management route is added here once and the matrix checks it for every role.
+ */
+export const roleCases: RoleCase[] = [
+  // Surveys
+  { name: 'GET /v1/surveys', least: 'viewer', request: () => ({ method: 'GET', url: '/v1/surveys' }) },
+  {
+    name: 'POST /v1/surveys',
+    least: 'admin',
+    request: () => ({
+      method: 'POST',
+      url: '/v1/surveys',
+      payload: { name: 'New', kind: 'nps', texts: { en: { question: 'Q?' } } },
+    }),
+  },
+  {
+    name: 'GET /v1/surveys/:id',
+    least: 'viewer',
+    request: ({ project }) => ({ method: 'GET', url: `/v1/surveys/${project.surveyIds.nps}` }),
+  },
+  {
+    name: 'PATCH /v1/surveys/:id',
+    least: 'admin',
+    request: ({ project }) => ({
+      method: 'PATCH',
+      url: `/v1/surveys/${project.surveyIds.nps}`,
+      payload: { status: 'paused' },
+    }),
+  },
+  {
+    name: 'DELETE /v1/surveys/:id',
+    least: 'admin',
+    request: async ({ ctx, project }) => {
+      const created = await ctx.asKey(project.secretKey, {
+        method: 'POST',
+        url: '/v1/surveys',
+        payload: { name: 'Doomed', kind: 'csat', texts: { en: { question: 'Q?' } } },
+      });
+      return { method: 'DELETE', url: `/v1/surveys/${created.json().id}` };
+    },
+  },
+  // Responses
+  { name: 'GET /v1/responses', least: 'viewer', request: () => ({ method: 'GET', url: '/v1/responses' }) },
+  {
+    name: 'GET /v1/responses/:id',
+    least: 'viewer',
+    request: ({ responseId }) => ({ method: 'GET', url: `/v1/responses/${responseId}` }),
+  },
+  {
+    name: 'GET /v1/responses/export',
+    least: 'viewer',
+    request: () => ({ method: 'GET', url: '/v1/responses/export?format=ndjson' }),
+  },
+  {
+    name: 'GET /v1/metrics',
+    least: 'viewer',
+    request: ({ project }) => ({ method: 'GET', url: `/v1/metrics?surveyId=${project.surveyIds.nps}` }),
+  },
+  {
+    name: 'PATCH /v1/responses/:id',
+    least: 'agent',
+    request: ({ responseId }) => ({
+      method: 'PATCH',
+      url: `/v1/responses/${responseId}`,
+      payload: { status: 'resolved' },
+    }),
+  },
+  {
+    name: 'GET /v1/responses/:id/notes',
+    least: 'viewer',
+    request: ({ responseId }) => ({ method: 'GET', url: `/v1/responses/${responseId}/notes` }),
+  },
+  {
+    name: 'POST /v1/responses/:id/notes',
+    least: 'agent',
+    request: ({ responseId }) => ({
+      method: 'POST',
+      url: `/v1/responses/${responseId}/notes`,
+      payload: { body: 'Called them' },
+    }),
+  },
+  {
+    name: 'GET /v1/responses/:id/activity',
+    least: 'viewer',
+    request: ({ responseId }) => ({ method: 'GET', url: `/v1/responses/${responseId}/activity` }),
+  },
+  {
+    name: 'GET /v1/responses/:id/history',
+    least: 'viewer',
+    request: ({ responseId }) => ({ method: 'GET', url: `/v1/responses/${responseId}/history` }),
+  },
+  {
+    // Without SMTP configured an allowed caller gets 422; a refused one 403 before that.
+    name: 'POST /v1/responses/:id/replies',
+    least: 'agent',
+    request: ({ responseId }) => ({
+      method: 'POST',
+      url: `/v1/responses/${responseId}/replies`,
+      payload: { body: 'Sorry!' },
+    }),
+  },
+  {
+    name: 'GET /v1/inbox/counts',
+    least: 'viewer',
+    request: () => ({ method: 'GET', url: '/v1/inbox/counts' }),
+  },
+  // Rules
+  {
+    name: 'GET /v1/follow-up-rules',
+    least: 'viewer',
+    request: () => ({ method: 'GET', url: '/v1/follow-up-rules' }),
+  },
+  {
+    name: 'POST /v1/follow-up-rules',
+    least: 'admin',
+    request: () => ({
+      method: 'POST',
+      url: '/v1/follow-up-rules',
+      payload: { name: 'Tag', conditions: {}, effects: { open: false, addTags: ['x'] } },
+    }),
+  },
+  {
+    name: 'PATCH /v1/follow-up-rules/:id',
+    least: 'admin',
+    request: async ({ ctx, project }) => {
+      const rules = await ctx.asKey(project.secretKey, { method: 'GET', url: '/v1/follow-up-rules' });
+      return {
+        method: 'PATCH',
+        url: `/v1/follow-up-rules/${rules.json().data[0].id}`,
+        payload: { enabled: false },
+      };
+    },
+  },
+  {
+    name: 'DELETE /v1/follow-up-rules/:id',
+    least: 'admin',
+    request: async ({ ctx, project }) => {
+      const created = await ctx.asKey(project.secretKey, {
+        method: 'POST',
+        url: '/v1/follow-up-rules',
+        payload: { name: 'Doomed', conditions: {}, effects: {} },
+      });
+      return { method: 'DELETE', url: `/v1/follow-up-rules/${created.json().id}` };
+    },
+  },
+  // Staff users
+  { name: 'GET /v1/users', least: 'viewer', request: () => ({ method: 'GET', url: '/v1/users' }) },
+  {
+    name: 'POST /v1/users',
+    least: 'admin',
+    request: () => ({
+      method: 'POST',
+      url: '/v1/users',
+      payload: { email: uniqueEmail('new'), name: 'New', role: 'agent', password },
+    }),
+  },
+  {
+    name: 'PATCH /v1/users/:id (another user)',
+    least: 'admin',
+    request: async (fixture) => ({
+      method: 'PATCH',
+      url: `/v1/users/${await newUserId(fixture)}`,
+      payload: { role: 'viewer' },
+    }),
+  },
+  {
+    name: 'DELETE /v1/users/:id',
+    least: 'admin',
+    request: async (fixture) => ({ method: 'DELETE', url: `/v1/users/${await newUserId(fixture)}` }),
+  },
+  // Keys and project
+  { name: 'GET /v1/keys', least: 'admin', request: () => ({ method: 'GET', url: '/v1/keys' }) },
+  {
+    name: 'POST /v1/keys',
+    least: 'admin',
+    request: () => ({ method: 'POST', url: '/v1/keys', payload: { name: 'CI' } }),
+  },
+  {
+    name: 'DELETE /v1/keys/:id',
+    least: 'admin',
+    request: async ({ ctx, project }) => {
+      const created = await ctx.asKey(project.secretKey, {
+        method: 'POST',
+        url: '/v1/keys',
+        payload: { name: 'x' },
+      });
+      return { method: 'DELETE', url: `/v1/keys/${created.json().id}` };
+    },
+  },
+  { name: 'GET /v1/project', least: 'viewer', request: () => ({ method: 'GET', url: '/v1/project' }) },
+  {
+    name: 'PATCH /v1/project',
+    least: 'admin',
+    request: () => ({
+      method: 'PATCH',
+      url: '/v1/project',
+      payload: { allowedOrigins: ['https://shop.example'] },
+    }),
+  },
+];

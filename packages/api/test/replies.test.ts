@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import type { Database } from '../src/db/client.ts';
+import { createProject } from '../src/services/projects.ts';
+import { createStaffUser } from '../src/services/staff.ts';
+import { databaseTargets } from './helpers/app.ts';
+import { startSmtpServer, type TestSmtpServer } from './helpers/smtp.ts';
+import { password, uniqueEmail } from './helpers/staff.ts';
+
+type App = Awaited<ReturnType<typeof buildApp>>;
+
+describe.each(databaseTargets())('email replies on $name', (target) => {
+  let database: Database;
+  let smtp: TestSmtpServer;
+  let app: App;
+  let unconfigured: App;
+  let project: Awaited<ReturnType<typeof createProject>>;
+  let npsId: string;
+
+  beforeAll(async () => {
+    database = await target.open();
+    smtp = await startSmtpServer();
+    app = await buildApp({
+      database,
+      config: { smtpUrl: smtp.url, mailFrom: 'Shop Support <support@shop.example>' },
+    });
+    unconfigured = await buildApp({ database });
+    project = await createProject(database.db, { name: 'Shop' });
+    const survey = await app.inject({
+      method: 'POST',
+      url: '/v1/surveys',
+      headers: { authorization: `Bearer ${project.secretKey}` },
+      payload: { name: 'NPS', kind: 'nps', texts: { en: { question: 'Q?' } } },
+    });
+    npsId = survey.json().id;
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await unconfigured?.close();
+    await smtp?.close();
+    await database?.close();
+  });
+
+  const store = async (respondent: object | undefined, comment = 'Delivery was late') => {
+    const id = crypto.randomUUID();
+    const reply = await app.inject({
+      method: 'POST',
+      url: '/v1/responses',
+      payload: {
+        key: project.publicKey,
+        responses: [
+          {
+            id,
+            surveyId: npsId,
+            score: 2,
+            comment,
+            ...(respondent ? { respondent } : {}),
+            context: { url: 'https://shop.example/' },
+            submittedAt: new Date().toISOString(),
+          },
+        ],
+      },
+    });
+    expect(reply.statusCode).toBe(202);
+    return id;
+  };
+
+  const signIn = async () => {
+    const email = uniqueEmail('agent');
+    await createStaffUser(database.db, project.project.id, {
+      email,
+      name: 'Sam Agent',
+      role: 'agent',
+      password,
+    });
+    const login = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password } });
+    const cookie = `closeloop_session=${login.cookies.find((c) => c.name === 'closeloop_session')!.value}`;
+    return { email, headers: { cookie, 'x-csrf-token': login.json().csrfToken as string } };
+  };
+
+  it('sends the reply over SMTP to the respondent, with the agent as Reply-To, and records it', async () => {
+    const id = await store({ externalId: 'cust-1', email: 'Customer@Shop.example' });
+    const agent = await signIn();
+    const reply = await app.inject({
+      method: 'POST',
+      url: `/v1/responses/${id}/replies`,
+      headers: agent.headers,
+      payload: { subject: 'About your delivery', body: 'Sorry about the delay — a refund is on its way.' },
+    });
+    expect(reply.statusCode, reply.body).toBe(201);
+    expect(reply.json()).toMatchObject({
+      to: 'Customer@Shop.example',
+      subject: 'About your delivery',
+      sentBy: { kind: 'user', name: 'Sam Agent' },
+    });
+    const mail = await smtp.nextMessage();
+    expect(mail.to.map((address) => address.toLowerCase())).toEqual(['customer@shop.example']);
+    expect(mail.from).toBe('support@shop.example');
+    expect(mail.raw).toMatch(/^Subject: About your delivery/m);
+    expect(mail.raw).toMatch(new RegExp(`^Reply-To: ${agent.email}`, 'm'));
+    expect(mail.raw).toContain('a refund is on its way');
+    expect(mail.raw).toContain('> Delivery was late');
+
+    const activity = await app.inject({
+      method: 'GET',
+      url: `/v1/responses/${id}/activity`,
+      headers: agent.headers,
+    });
+    expect(activity.json().data.at(-1)).toMatchObject({
+      type: 'reply_sent',
+      actor: { kind: 'user', name: 'Sam Agent' },
+      detail: { to: 'Customer@Shop.example', subject: 'About your delivery' },
+    });
+  });
+
+  it('refuses a reply when the respondent left no email (409) and sends nothing', async () => {
+    const before = smtp.received.length;
+    const agent = await signIn();
+    for (const id of [await store(undefined), await store({ externalId: 'no-mail' })]) {
+      const reply = await app.inject({
+        method: 'POST',
+        url: `/v1/responses/${id}/replies`,
+        headers: agent.headers,
+        payload: { body: 'Hello' },
+      });
+      expect(reply.statusCode).toBe(409);
+      expect(reply.json().code).toBe('respondent_email_unknown');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(smtp.received.length).toBe(before);
+  });
+
+  it('refuses a reply when SMTP is not configured (422) and records nothing', async () => {
+    const id = await store({ email: 'someone@shop.example' });
+    const reply = await unconfigured.inject({
+      method: 'POST',
+      url: `/v1/responses/${id}/replies`,
+      headers: { authorization: `Bearer ${project.secretKey}` },
+      payload: { body: 'Hello' },
+    });
+    expect(reply.statusCode).toBe(422);
+    expect(reply.json()).toMatchObject({ code: 'email_not_configured' });
+    expect(reply.json().detail).toContain('SMTP_URL');
+    const activity = await app.inject({
+      method: 'GET',
+      url: `/v1/responses/${id}/activity`,
+      headers: { authorization: `Bearer ${project.secretKey}` },
+    });
+    expect(activity.json().data.map((a: { type: string }) => a.type)).not.toContain('reply_sent');
+  });
+
+  it('answers 503 without internals when the mail server is down, and records nothing', async () => {
+    const down = await startSmtpServer();
+    const url = down.url;
+    await down.close();
+    const broken = await buildApp({ database, config: { smtpUrl: url } });
+    try {
+      const id = await store({ email: 'someone@shop.example' });
+      const reply = await broken.inject({
+        method: 'POST',
+        url: `/v1/responses/${id}/replies`,
+        headers: { authorization: `Bearer ${project.secretKey}` },
+        payload: { body: 'Hello' },
+      });
+      expect(reply.statusCode).toBe(503);
+      expect(reply.json().detail).toBe(
+        'The mail server did not accept the reply; nothing was sent. Try again later.',
+      );
+      expect(reply.body).not.toContain('ECONNREFUSED');
+      const activity = await app.inject({
+        method: 'GET',
+        url: `/v1/responses/${id}/activity`,
+        headers: { authorization: `Bearer ${project.secretKey}` },
+      });
+      expect(activity.json().data.map((a: { type: string }) => a.type)).not.toContain('reply_sent');
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('refuses an empty reply (400)', async () => {
+    const id = await store({ email: 'someone@shop.example' });
+    const reply = await app.inject({
+      method: 'POST',
+      url: `/v1/responses/${id}/replies`,
+      headers: { authorization: `Bearer ${project.secretKey}` },
+      payload: { body: '  ' },
+    });
+    expect(reply.statusCode).toBe(400);
+    expect(reply.json().errors[0].path).toBe('body');
+  });
+});
