@@ -1,0 +1,21 @@
+// The command-queue stub, as a file so that the page needs no 'unsafe-inline'.
+window.closeloop =
+  window.closeloop ||
+  ((...args) => {
+    window.closeloop.q = window.closeloop.q || [];
+    window.closeloop.q.push(args);
+  });
+
+let violations = 0;
+document.addEventListener('securitypolicyviolation', (event) => {
+  violations += 1;
+  const line = document.getElementById('violations');
+  if (line)
+    line.textContent = `CSP violations: ${violations} (last: ${event.violatedDirective} ${event.blockedURI})`;
+});
+
+document.addEventListener('DOMContentLoaded', () => {
+  document
+    .getElementById('show-csat')
+    ?.addEventListener('click', () => window.closeloop('track', 'show-csat'));
+});

@@ -1,0 +1,242 @@
+import type { ResponseInput, WidgetConfig } from '@closeloop/shared';
+import { scoreRanges } from '@closeloop/shared/kinds';
+import { cleanTraits, contextOf, respondentOf } from './context.ts';
+import { pickTexts, visitorLocale } from './locale.ts';
+import { freshMemory, loadMemory, rememberUser, saveMemory } from './memory.ts';
+import { createOutbox, type Outbox } from './outbox.ts';
+import { watchRoutes } from './routes.ts';
+import { guard, warnOnce } from './safe.ts';
+import { pageStorage, type StorageLike } from './storage.ts';
+import { isEligible, type WidgetSurvey } from './targeting.ts';
+import { openPanel, type Panel } from './ui/panel.ts';
+import { uuid } from './uuid.ts';
+
+export interface WidgetOptions {
+  /** The project's public key (`pk_…`). */
+  key: string;
+  /** Base URL of the Closeloop API, e.g. `https://feedback.example.com/`. */
+  apiUrl: string;
+  /** CSP nonce for the `<style>` fallback in browsers without constructable stylesheets. */
+  nonce?: string | undefined;
+  /** Injection points for tests. */
+  window?: Window;
+  fetch?: typeof fetch;
+  storage?: StorageLike;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface Widget {
+  /** Loads the config, starts listening to the page and sends what earlier pages left unsent. */
+  start(): void;
+  /** Ties the visitor's survey history and answers to a user of the site. */
+  identify(userId: unknown, traits?: unknown): void;
+  /** Records a site event; surveys targeted at it become due. */
+  track(eventName: unknown): void;
+  /** Shows a survey now, whatever its targeting (still one at a time). */
+  show(surveyId: unknown): void;
+  /** Forgets the user and this browser's survey history (e.g. on logout). */
+  reset(): void;
+  /** Removes the widget from the page; the outbox keeps unsent items for the next page. */
+  stop(): void;
+  /** The survey on screen, if any. */
+  current(): Panel | undefined;
+  /** Resolves when the config request is over, whatever its outcome. */
+  ready(): Promise<void>;
+  outbox: Outbox;
+}
+
+/**
+ * One widget on one page: loads the project's config, decides which survey shows when, shows it,
+ * and hands every answer to the outbox.
+ */
+export function createWidget(options: WidgetOptions): Widget {
+  const win = options.window ?? window;
+  const doc = win.document;
+  const storage = options.storage ?? pageStorage();
+  const now = options.now ?? Date.now;
+  const apiUrl = options.apiUrl.replace(/\/?$/, '/');
+  const fetchFn = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => win.fetch(input, init));
+  const nav = win.navigator;
+  let memory = loadMemory(storage, options.key);
+  let config: WidgetConfig | undefined;
+  let panel: Panel | undefined;
+  let timers: ReturnType<typeof setTimeout>[] = [];
+  let stopped = false;
+  let ready = Promise.resolve();
+  // Events tracked and surveys asked for before the config arrived.
+  let earlyEvents: string[] = [];
+  let earlyShows: string[] = [];
+  const cleanups: (() => void)[] = [];
+
+  const outbox = createOutbox({
+    publicKey: options.key,
+    apiUrl,
+    storage,
+    fetch: fetchFn,
+    sendBeacon: nav.sendBeacon && ((url, data) => nav.sendBeacon(url, data)),
+    now,
+    random: options.random,
+    onRejected: (status, detail) => warnOnce(`feedback refused (${status})`, detail),
+  });
+
+  const save = () => saveMemory(storage, options.key, memory);
+  const clearTimers = () => {
+    for (const timer of timers) clearTimeout(timer);
+    timers = [];
+  };
+  const sendEvent = (surveyId: string, type: 'shown' | 'dismissed') =>
+    outbox.add({ kind: 'event', item: { id: uuid(), surveyId, type, at: new Date(now()).toISOString() } });
+
+  const eligible = (survey: WidgetSurvey) =>
+    isEligible(survey, {
+      url: new URL(win.location.href),
+      now: now(),
+      memory,
+      cooldownDays: config?.appearance.cooldownDays ?? 14,
+    });
+
+  const open = (survey: WidgetSurvey): void => {
+    if (panel || stopped || !config) return;
+    if (!doc.body) {
+      doc.addEventListener(
+        'DOMContentLoaded',
+        guard(() => open(survey)),
+        { once: true },
+      );
+      return;
+    }
+    const wanted = visitorLocale(memory.traits, doc, nav);
+    const chosen = pickTexts(survey.texts ?? {}, survey.defaultLocale, wanted);
+    if (!chosen) return;
+    clearTimers();
+    memory.shown[survey.id] = memory.lastShownAt = now();
+    save();
+    sendEvent(survey.id, 'shown');
+    let response: ResponseInput | undefined;
+    panel = openPanel({
+      document: doc,
+      survey,
+      texts: chosen.texts,
+      locale: chosen.locale,
+      appearance: config.appearance,
+      nonce: options.nonce,
+      onScore(score) {
+        response = {
+          id: uuid(),
+          surveyId: survey.id,
+          score,
+          respondent: respondentOf(memory),
+          context: contextOf(win, wanted),
+          submittedAt: new Date(now()).toISOString(),
+        };
+        memory.answered[survey.id] = now();
+        save();
+        outbox.add({ kind: 'response', item: response });
+      },
+      onComment(comment) {
+        // the same id again: the API adds the comment to the response it already has
+        if (response) outbox.add({ kind: 'response', item: { ...response, comment } });
+      },
+      onClose(answered) {
+        panel = undefined;
+        if (!answered) sendEvent(survey.id, 'dismissed');
+      },
+    });
+  };
+
+  /**
+   * Schedules every eligible survey triggered by `trigger`: a page view (null) for surveys without
+   * an event, or an event name. The delay counts from the trigger; when it is over the rules are
+   * checked again (the route or the visitor may have changed) and the first one due shows.
+   */
+  const evaluate = (trigger: string | null): void => {
+    if (!config || panel) return;
+    for (const survey of config.surveys) {
+      if ((survey.targeting.onEvent ?? null) !== trigger || !eligible(survey)) continue;
+      timers.push(
+        setTimeout(
+          guard(() => eligible(survey) && open(survey)),
+          Math.max(0, survey.targeting.delaySeconds ?? 0) * 1000,
+        ),
+      );
+    }
+  };
+
+  const routeChanged = () => {
+    clearTimers();
+    evaluate(null);
+  };
+
+  const show = (surveyId: unknown) => {
+    if (!config) earlyShows.push(String(surveyId));
+    const survey = config?.surveys.find((candidate) => candidate.id === surveyId);
+    if (survey) open(survey);
+  };
+
+  const loadConfig = async (): Promise<void> => {
+    try {
+      const response = await fetchFn(`${apiUrl}v1/widget/config?key=${encodeURIComponent(options.key)}`, {
+        credentials: 'omit',
+      });
+      if (!response.ok) throw response.status;
+      const loaded = (await response.json()) as WidgetConfig;
+      if (stopped) return;
+      loaded.surveys = loaded.surveys.filter((survey) => survey.kind in scoreRanges);
+      config = loaded;
+    } catch (error) {
+      warnOnce('widget config unavailable', error);
+      return;
+    }
+    evaluate(null);
+    for (const eventName of earlyEvents) evaluate(eventName);
+    for (const surveyId of earlyShows) show(surveyId);
+    earlyEvents = earlyShows = [];
+  };
+
+  return {
+    outbox,
+    start() {
+      const listen = (target: EventTarget, type: string, listener: () => void) => {
+        const safe = guard(listener);
+        target.addEventListener(type, safe);
+        cleanups.push(() => target.removeEventListener(type, safe));
+      };
+      listen(win, 'pagehide', outbox.flushOnExit);
+      listen(doc, 'visibilitychange', () => doc.visibilityState === 'hidden' && outbox.flushOnExit());
+      listen(win, 'online', outbox.online);
+      cleanups.push(watchRoutes(win, guard(routeChanged)));
+      void outbox.flush();
+      ready = loadConfig().catch(() => undefined);
+    },
+    identify(userId, traits) {
+      if (typeof userId !== 'string' && typeof userId !== 'number') return;
+      const before = memory.userId;
+      memory = rememberUser(memory, String(userId), cleanTraits(traits));
+      save();
+      // a different person may be due for different surveys
+      if (before !== memory.userId) routeChanged();
+    },
+    track(eventName) {
+      if (typeof eventName !== 'string') return;
+      if (config) evaluate(eventName);
+      else earlyEvents.push(eventName);
+    },
+    show,
+    reset() {
+      memory = freshMemory();
+      save();
+      clearTimers();
+      panel?.close();
+    },
+    stop() {
+      stopped = true;
+      clearTimers();
+      panel?.close();
+      outbox.stop();
+      for (const cleanup of cleanups.splice(0)) cleanup();
+    },
+    current: () => panel,
+    ready: () => ready,
+  };
+}

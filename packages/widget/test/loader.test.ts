@@ -1,0 +1,58 @@
+// @vitest-environment happy-dom
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { makeConfig, makeSurvey } from './helpers.ts';
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => server.close());
+
+type Stub = ((...args: unknown[]) => void) & { q?: IArguments[]; loaded?: boolean };
+
+describe('script tag loader', () => {
+  it('takes the API from its own src, replays the queued commands and replaces the stub', async () => {
+    const survey = makeSurvey({ targeting: { onEvent: 'opened-cart' } });
+    const configRequests: URL[] = [];
+    server.use(
+      http.get('https://feedback.example.test/v1/widget/config', ({ request }) => {
+        configRequests.push(new URL(request.url));
+        return HttpResponse.json(makeConfig([survey]));
+      }),
+      http.post('https://feedback.example.test/v1/events', () => new HttpResponse(null, { status: 202 })),
+    );
+
+    // the documented stub, called before the script arrives
+    const win = window as unknown as { closeloop: Stub };
+    win.closeloop =
+      win.closeloop ||
+      function (this: unknown) {
+        // the snippet pages paste, written out
+        win.closeloop.q = win.closeloop.q || [];
+        // biome-ignore lint/complexity/noArguments: the stub queues its arguments object as is
+        win.closeloop.q.push(arguments);
+      };
+    const stub = win.closeloop;
+    win.closeloop('identify', 'user-1', { locale: 'en' });
+    win.closeloop('track', 'opened-cart');
+
+    const script = document.createElement('script');
+    script.src = 'https://feedback.example.test/widget.js';
+    script.dataset.key = 'pk_loader';
+    vi.spyOn(document, 'currentScript', 'get').mockReturnValue(script);
+    await import('../src/loader.ts');
+
+    expect(win.closeloop).not.toBe(stub);
+    expect(win.closeloop.loaded).toBe(true);
+    await vi.waitFor(() => expect(document.querySelector('closeloop-widget')).not.toBeNull());
+    expect(configRequests[0]!.searchParams.get('key')).toBe('pk_loader');
+    const visitor = JSON.parse(localStorage.getItem('closeloop:pk_loader:visitor')!);
+    expect(visitor.userId).toBe('user-1');
+
+    // unknown commands and bad arguments are swallowed with at most a warning
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(() => win.closeloop('nonsense', 1, 2)).not.toThrow();
+    expect(() => win.closeloop('constructor')).not.toThrow();
+    expect(warn.mock.calls.length).toBeLessThanOrEqual(1);
+  });
+});
