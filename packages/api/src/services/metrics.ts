@@ -251,7 +251,7 @@ export async function computeMetrics(
 
 const dimensions = {
   // The page without its query string or fragment.
-  page: `regexp_replace(r.url, '[?#].*$', '')`,
+  page: `split_part(split_part(r.url, '#', 1), '?', 1)`,
   locale: 'r.locale',
   trait: null,
 } as const;
@@ -271,11 +271,14 @@ export async function computeSegments(
     query.by === 'trait' ? `rs.traits ->> ${where.param(query.traitKey)}` : dimensions[query.by];
   const limit = where.param(query.limit);
   const rows = await database.query<{ value: string | null; score: number; n: number }>(
-    `with base as (select ${dimension} as value, r.score ${fromResponses(query.by === 'trait' || Boolean(query.trait))} where ${where.sql}),
-          top as (select value from base group by value order by count(*) desc, value limit ${limit})
-     select b.value, b.score, count(*)::int as n
-     from base b join top t on t.value is not distinct from b.value
-     group by 1, 2`,
+    // One scan: counts per (value, score), each value's total by a window, the top values kept.
+    `select value, score, n from (
+       select value, score, n, dense_rank() over (order by total desc, value nulls last) as rank from (
+         select value, score, n, sum(n) over (partition by value) as total from (
+           select ${dimension} as value, r.score, count(*)::int as n
+           ${fromResponses(query.by === 'trait' || Boolean(query.trait))} where ${where.sql}
+           group by 1, 2) as counted) as totalled) as ranked
+     where rank <= ${limit}`,
     where.params,
   );
   const byValue = new Map<string | null, Record<number, number>>();
