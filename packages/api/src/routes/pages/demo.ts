@@ -21,6 +21,7 @@ ${body}
 
 const css = `body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;color:#1f2937}
 code{background:#f3f4f6;padding:.1rem .3rem;border-radius:4px}
+pre{overflow-x:auto;background:#f3f4f6;padding:.5rem;border-radius:4px}
 button{font:inherit;padding:.5rem 1rem;margin:.25rem .5rem .25rem 0;border-radius:6px;border:1px solid #4f46e5;background:#fff;color:#4f46e5;cursor:pointer}
 button:focus-visible{outline:3px solid #4f46e5;outline-offset:2px}
 a{color:#4f46e5}`;
@@ -39,6 +40,10 @@ export const demoPages: FastifyPluginAsync = async (app) => {
       .type('text/javascript; charset=utf-8')
       .header('cache-control', 'public, max-age=300')
       .send(demoScript),
+  );
+
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) =>
+    reply.code(204).header('cache-control', 'public, max-age=86400').send(),
   );
 
   app.get('/', { schema: { hide: true } }, async (_request, reply) => {
