@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { staffUserCreateSchema } from '@closeloop/shared';
 import { asc, desc, eq } from 'drizzle-orm';
 import { ConfigError, loadConfig } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
@@ -12,6 +13,7 @@ import {
   InvalidOriginError,
 } from './services/projects.ts';
 import { seedDemoData } from './services/seed.ts';
+import { createStaffUser } from './services/staff.ts';
 
 const usage = `Usage: closeloop <command> [options]
 
@@ -23,6 +25,8 @@ Commands:
   seed [--responses N] [--months M] [--project P]
                                           Add realistic demo responses (default 50000 over 12 months)
                                           to a project (default: the demo project)
+  create-user --email E --password P --role owner|admin|agent|viewer [--name N] [--project P]
+                                          Add an inbox staff user (default project: the demo or only one)
   help                                    Show this help
 `;
 
@@ -105,6 +109,35 @@ async function main(argv: string[]): Promise<void> {
       console.log(`Secret key:  ${key.key}   (shown once — it is stored hashed)`);
       return;
     }
+    case 'create-user': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          email: { type: 'string' },
+          password: { type: 'string' },
+          role: { type: 'string' },
+          name: { type: 'string' },
+          project: { type: 'string' },
+        },
+      });
+      const parsed = staffUserCreateSchema.safeParse({
+        email: values.email?.trim(),
+        password: values.password,
+        role: values.role,
+        name: values.name?.trim() || values.email?.split('@')[0],
+      });
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`);
+        throw new UsageError(`create-user: ${problems.join('; ')}`);
+      }
+      const user = await withDatabase(async (database) => {
+        const project = await findProject(database, values.project);
+        return createStaffUser(database.db, project.id, parsed.data);
+      });
+      console.log(`Staff user:  ${user.email} (${user.role}) in project ${user.projectId}`);
+      console.log('Sign in at   /inbox/ on the running server.');
+      return;
+    }
     case 'seed': {
       const { values } = parseArgs({
         args: rest,
@@ -165,6 +198,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     error instanceof ConfigError ||
     error instanceof DataDirLockedError ||
     error instanceof InvalidOriginError ||
+    (error as { code?: string }).code === 'email_taken' ||
     (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
   ) {
     console.error((error as Error).message);

@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { projects, surveys } from './db/schema/index.ts';
 import { type CreatedProject, createDemoProject, findDemoProject } from './services/projects.ts';
+import { inboxAccessLines } from './services/staff.ts';
 
 export interface StartedServer {
   app: FastifyInstance;
@@ -60,6 +61,7 @@ export async function startServer(config: Readonly<Config>, print: (line: string
   }
   print(`  API reference: ${url}/docs`);
   print(`  Inbox:         ${url}/inbox/`);
+  for (const line of await inboxAccessLines(database.db, url)) print(line);
   if (demo) {
     const demoSurveys = await database.db
       .select({ id: surveys.id, kind: surveys.kind })

@@ -127,4 +127,53 @@ describe('closeloop CLI', () => {
     const unknown = await cli(['frobnicate']);
     expect(unknown.code).toBe(2);
   });
+  it('prints a one-time inbox setup link until the project has staff, and creates staff users', async () => {
+    const first = await start();
+    first.child.kill('SIGTERM');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    const url = /running at (\S+)/.exec(first.banner)![1]!;
+    expect(first.banner).toContain(`Demo: ${url}/inbox/setup?token=setup_`);
+
+    const created = await cli([
+      'create-user',
+      '--email',
+      'Owner@Shop.example',
+      '--password',
+      'long enough pw',
+      '--role',
+      'owner',
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toMatch(/Staff user:\s+owner@shop\.example \(owner\)/);
+    const taken = await cli([
+      'create-user',
+      '--email',
+      'owner@shop.example',
+      '--password',
+      'long enough pw',
+      '--role',
+      'agent',
+    ]);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/already exists/);
+    const bad = await cli([
+      'create-user',
+      '--email',
+      'x@shop.example',
+      '--password',
+      'short',
+      '--role',
+      'boss',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--password: must be at least 10 characters/);
+    expect(bad.stderr).toMatch(/--role/);
+
+    const again = await start();
+    again.child.kill('SIGTERM');
+    await new Promise((resolve) => again.child.once('exit', resolve));
+    // The demo project has its owner now; the project made by create-project still has nobody.
+    expect(again.banner).not.toMatch(/Demo: \S+\/inbox\/setup/);
+    expect(again.banner).toMatch(/Shop: \S+\/inbox\/setup\?token=setup_\w+/);
+  });
 });

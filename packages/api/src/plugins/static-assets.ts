@@ -34,6 +34,12 @@ export async function staticAssets(app: FastifyInstance, options: StaticAssetsOp
     });
     return;
   }
+  // The one-time setup link the start command prints (/inbox/setup?token=…) opens the app itself.
+  app.get('/inbox/setup', { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .header('cache-control', 'no-store')
+      .sendFile('index.html', options.inboxDir, { cacheControl: false }),
+  );
   await app.register(fastifyStatic, {
     root: options.inboxDir,
     prefix: '/inbox/',
