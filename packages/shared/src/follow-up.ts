@@ -3,7 +3,6 @@
  * replies, follow-up rules, secret keys and project settings, as zod 4 schemas.
  */
 import { z } from 'zod';
-import type { FollowUpStatus } from './kinds.ts';
 import {
   appearanceSchema,
   followUpStatusSchema,
@@ -11,40 +10,15 @@ import {
   responseRecordSchema,
   surveyKindSchema,
 } from './schemas.ts';
+import { staffRoles } from './workflow.ts';
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
-/** Staff roles, from most to least powerful. */
-export const staffRoles = ['owner', 'admin', 'agent', 'viewer'] as const;
-export type StaffRole = (typeof staffRoles)[number];
 export const staffRoleSchema = z
   .enum(staffRoles)
   .describe(
     'owner: everything; admin: surveys, keys, origins, rules, users; agent: works responses; viewer: reads',
   );
-
-const rank: Record<StaffRole, number> = { viewer: 0, agent: 1, admin: 2, owner: 3 };
-
-/** Whether `role` may do what `required` may. */
-export function roleAtLeast(role: StaffRole, required: StaffRole): boolean {
-  return rank[role] >= rank[required];
-}
-
-/**
- * Follow-up status transitions: none → open → in_progress → resolved, open → resolved directly,
- * in_progress → open (put back), resolved → open (reopen).
- */
-export const followUpTransitions: Record<FollowUpStatus, readonly FollowUpStatus[]> = {
-  none: ['open'],
-  open: ['in_progress', 'resolved'],
-  in_progress: ['open', 'resolved'],
-  resolved: ['open'],
-};
-
-/** Whether a follow-up may move from one status to another. */
-export function canTransition(from: FollowUpStatus, to: FollowUpStatus): boolean {
-  return from === to || followUpTransitions[from].includes(to);
-}
 
 export const emailSchema = z
   .email()

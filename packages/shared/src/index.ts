@@ -3,3 +3,4 @@ export * from './kinds.ts';
 export * from './metrics.ts';
 export * from './schemas.ts';
 export * from './scoring.ts';
+export * from './workflow.ts';
