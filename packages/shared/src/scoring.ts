@@ -101,7 +101,9 @@ export function wilsonInterval(x: number, n: number, z = Z95): Interval | null {
 /**
  * Adjusted-Wald interval for NPS (Rocks, 2016): add 3/4 of a response to promoters and to
  * detractors (n + 3 in all), then take the trinomial variance. Like Wilson's interval it does not
- * collapse to a point when every response is in one class.
+ * collapse to a point when every response is in one class. It is centred on the adjusted score, so
+ * on a handful of responses it can miss the observed score; it is then widened to include it
+ * (a wider interval only raises coverage).
  */
 export function npsInterval(promoters: number, detractors: number, n: number, z = Z95): Interval | null {
   if (n === 0) return null;
@@ -110,7 +112,11 @@ export function npsInterval(promoters: number, detractors: number, n: number, z 
   const d = (detractors + 0.75) / adjustedN;
   const nps = p - d;
   const half = z * Math.sqrt((p + d - nps * nps) / adjustedN);
-  return { low: clamp((nps - half) * 100, -100, 100), high: clamp((nps + half) * 100, -100, 100) };
+  const observed = ((promoters - detractors) / n) * 100;
+  return {
+    low: clamp(Math.min((nps - half) * 100, observed), -100, 100),
+    high: clamp(Math.max((nps + half) * 100, observed), -100, 100),
+  };
 }
 
 /** NPS from a histogram of 0–10 scores: % promoters (9–10) − % detractors (0–6). */

@@ -49,6 +49,14 @@ describe('NPS', () => {
     expect(nps.ci?.high).toBeLessThan(0);
   });
 
+  it('always contains the observed score, even for a single response', () => {
+    // n' = 4, p = 0.1875, d = 0.4375: the adjusted interval −98.5…48.5 would miss −100.
+    const nps = scoreNps({ 2: 1 });
+    expect(nps.score).toBe(-100);
+    expect(nps.ci?.low).toBe(-100);
+    expect(nps.ci?.high).toBeCloseTo(48.5, 1);
+  });
+
   it('ignores counts outside 0–10', () => {
     expect(scoreNps({ 11: 5, [-1]: 2, 10: 1 }).n).toBe(1);
   });
