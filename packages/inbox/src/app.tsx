@@ -1,0 +1,138 @@
+import type { Session } from '@closeloop/shared';
+import { roleAtLeast } from '@closeloop/shared/workflow';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, api, onSessionEnded, setCsrfToken } from './api.ts';
+import { ErrorNote, Loading } from './components/status.tsx';
+import { InstallPage } from './pages/admin/install.tsx';
+import { KeysPage } from './pages/admin/keys.tsx';
+import { RulesPage } from './pages/admin/rules.tsx';
+import { SurveyEditor, SurveysPage } from './pages/admin/surveys.tsx';
+import { UsersPage } from './pages/admin/users.tsx';
+import { InboxPage } from './pages/inbox.tsx';
+import { InsightsRoute } from './pages/insights.tsx';
+import { LoginPage } from './pages/login.tsx';
+import { ResponsePage } from './pages/response.tsx';
+import { SetupPage } from './pages/setup.tsx';
+import { match, navigate, useRoute } from './router.ts';
+import { SessionContext } from './session.ts';
+
+type Boot =
+  | { state: 'loading' }
+  | { state: 'signed-out' }
+  | { state: 'error'; error: Error }
+  | { state: 'in'; session: Session };
+
+/** The inbox app: sign-in (or first-owner setup), then the signed-in shell. */
+export function App() {
+  const [boot, setBoot] = useState<Boot>({ state: 'loading' });
+  const setupToken = window.location.pathname.endsWith('/setup')
+    ? new URLSearchParams(window.location.search).get('token')
+    : null;
+
+  const signedIn = (session: Session) => {
+    setCsrfToken(session.csrfToken);
+    setBoot({ state: 'in', session });
+  };
+
+  useEffect(() => {
+    if (setupToken) return;
+    api
+      .get<Session>('/v1/auth/session')
+      .then(signedIn, (error: Error) =>
+        setBoot(
+          error instanceof ApiError && (error.status === 401 || error.status === 403)
+            ? { state: 'signed-out' }
+            : { state: 'error', error },
+        ),
+      );
+    return onSessionEnded(() => setBoot({ state: 'signed-out' }));
+  }, [setupToken]);
+
+  if (setupToken) {
+    return <SetupPage token={setupToken} onDone={() => window.location.replace('/inbox/#/inbox')} />;
+  }
+  if (boot.state === 'loading') return <Loading label="Loading the inbox…" />;
+  if (boot.state === 'error') return <ErrorNote error={boot.error} retry={() => window.location.reload()} />;
+  if (boot.state === 'signed-out') return <LoginPage onSignedIn={signedIn} />;
+  return (
+    <SessionContext.Provider value={boot.session}>
+      <Shell session={boot.session} onSignedOut={() => setBoot({ state: 'signed-out' })} />
+    </SessionContext.Provider>
+  );
+}
+
+const nav = [
+  { path: '/inbox', label: 'Inbox', least: 'viewer' },
+  { path: '/insights', label: 'Insights', least: 'viewer' },
+  { path: '/admin/surveys', label: 'Surveys', least: 'admin' },
+  { path: '/admin/install', label: 'Install', least: 'admin' },
+  { path: '/admin/rules', label: 'Rules', least: 'admin' },
+  { path: '/admin/users', label: 'Staff', least: 'admin' },
+  { path: '/admin/keys', label: 'Secret keys', least: 'admin' },
+] as const;
+
+function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => void }) {
+  const route = useRoute();
+  const role = session.user.role;
+  const signOut = async () => {
+    await api.post('/v1/auth/logout').catch(() => undefined);
+    onSignedOut();
+  };
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <a class="brand" href="#/inbox">
+          Closeloop
+        </a>
+        <span class="project">{session.project.name}</span>
+        <nav aria-label="Main">
+          {nav
+            .filter((item) => roleAtLeast(role, item.least))
+            .map((item) => (
+              <a
+                key={item.path}
+                href={`#${item.path}`}
+                aria-current={route.path.startsWith(item.path) ? 'page' : undefined}
+              >
+                {item.label}
+              </a>
+            ))}
+        </nav>
+        <span class="whoami">
+          {session.user.name} · <span class="role">{role}</span>
+        </span>
+        <button type="button" class="link" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <main>
+        <Page path={route.path} params={route.params} />
+      </main>
+    </div>
+  );
+}
+
+function Page({ path, params }: { path: string; params: URLSearchParams }) {
+  const responseMatch = match('/responses/:id', path);
+  if (responseMatch) return <ResponsePage id={responseMatch.id!} />;
+  if (path === '/inbox') return <InboxPage params={params} />;
+  if (path === '/insights') return <InsightsRoute />;
+  if (path === '/admin/surveys') return <SurveysPage />;
+  const surveyMatch = match('/admin/surveys/:id', path);
+  if (surveyMatch) return <SurveyEditor id={surveyMatch.id === 'new' ? null : surveyMatch.id!} />;
+  if (path === '/admin/install') return <InstallPage />;
+  if (path === '/admin/rules') return <RulesPage />;
+  if (path === '/admin/users') return <UsersPage />;
+  if (path === '/admin/keys') return <KeysPage />;
+  return (
+    <div class="page">
+      <h1>Not found</h1>
+      <p>
+        There is no page here.{' '}
+        <button type="button" class="link" onClick={() => navigate('/inbox')}>
+          Go to the inbox
+        </button>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import type { SurveyKind } from '@closeloop/shared/kinds';
+import { scoreBand } from '@closeloop/shared/kinds';
+
+const kindLabels: Record<SurveyKind, string> = { nps: 'NPS', csat: 'CSAT', ces: 'CES' };
+export const kindLabel = (kind: SurveyKind) => kindLabels[kind];
+
+export const statusLabels = {
+  none: 'No follow-up',
+  open: 'Open',
+  in_progress: 'In progress',
+  resolved: 'Resolved',
+} as const;
+
+/** CSS class of a score badge: negative, neutral or positive. */
+export const bandClass = (kind: SurveyKind, score: number) => `band-${scoreBand(kind, score)}`;
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+export const formatDateTime = (iso: string | null | undefined) =>
+  iso ? dateTime.format(new Date(iso)) : '—';
+
+/** "in 2 days", "3 hours ago". */
+export function relative(iso: string, now = Date.now()): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  const format = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['day', 86400],
+    ['hour', 3600],
+    ['minute', 60],
+  ];
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(seconds, 'second');
+}
+
+export const isOverdue = (dueAt: string | null, status: string) =>
+  !!dueAt && (status === 'open' || status === 'in_progress') && Date.parse(dueAt) < Date.now();
+
+/** A value for <input type="datetime-local"> from an ISO instant, in local time. */
+export function toLocalInput(iso: string | null): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  const offset = date.getTimezoneOffset() * 60_000;
+  return new Date(date.getTime() - offset).toISOString().slice(0, 16);
+}
+
+/** Only http(s) URLs become links; anything else is shown as text. */
+export function safeHref(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,345 @@
+import type { Rule, RuleCreate, StaffUser, Survey } from '@closeloop/shared';
+import { useState } from 'preact/hooks';
+import { api } from '../../api.ts';
+import { Empty, ErrorNote, Loaded, useAction, useLoad } from '../../components/status.tsx';
+import { kindLabel } from '../../format.ts';
+
+interface Data {
+  rules: Rule[];
+  surveys: Survey[];
+  users: StaffUser[];
+}
+
+/** Follow-up rules: what opens a follow-up at ingestion, when it is due, who owns it. */
+export function RulesPage() {
+  const [data, reload] = useLoad<Data>(
+    async () => ({
+      rules: (await api.get<{ data: Rule[] }>('/v1/follow-up-rules')).data,
+      surveys: (await api.get<{ data: Survey[] }>('/v1/surveys')).data,
+      users: (await api.get<{ data: StaffUser[] }>('/v1/users')).data,
+    }),
+    [],
+  );
+  const [editing, setEditing] = useState<Rule | 'new' | null>(null);
+  const action = useAction();
+  return (
+    <div class="page">
+      <div class="page-head">
+        <h1>Follow-up rules</h1>
+        <button type="button" class="primary" onClick={() => setEditing('new')}>
+          New rule
+        </button>
+      </div>
+      <p class="muted">
+        Rules apply to each response when it arrives, in order. Every matching rule applies: the earliest due
+        date wins, the first assignment wins, tags add up.
+      </p>
+      {action.error && <ErrorNote error={action.error} />}
+      <Loaded load={data} retry={reload}>
+        {({ rules, surveys, users }) => (
+          <>
+            {editing && (
+              <RuleForm
+                rule={editing === 'new' ? null : editing}
+                surveys={surveys}
+                users={users}
+                onDone={() => {
+                  setEditing(null);
+                  reload();
+                }}
+              />
+            )}
+            {rules.length === 0 ? (
+              <Empty>No rules: no response opens a follow-up by itself.</Empty>
+            ) : (
+              <table class="table">
+                <thead>
+                  <tr>
+                    <th>Rule</th>
+                    <th>When</th>
+                    <th>Then</th>
+                    <th>On</th>
+                    <th />
+                  </tr>
+                </thead>
+                <tbody>
+                  {rules.map((rule) => (
+                    <tr key={rule.id}>
+                      <td>{rule.name}</td>
+                      <td>{describeConditions(rule, surveys)}</td>
+                      <td>{describeEffects(rule, users)}</td>
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label={`Enable ${rule.name}`}
+                          checked={rule.enabled}
+                          onChange={async (e) => {
+                            await action.run(() =>
+                              api.patch(`/v1/follow-up-rules/${rule.id}`, {
+                                enabled: e.currentTarget.checked,
+                              }),
+                            );
+                            reload();
+                          }}
+                        />
+                      </td>
+                      <td class="row-actions">
+                        <button type="button" onClick={() => setEditing(rule)}>
+                          Edit
+                        </button>
+                        <button
+                          type="button"
+                          class="danger"
+                          onClick={async () => {
+                            if (!window.confirm(`Delete the rule "${rule.name}"?`)) return;
+                            await action.run(() => api.delete(`/v1/follow-up-rules/${rule.id}`));
+                            reload();
+                          }}
+                        >
+                          Delete
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
+        )}
+      </Loaded>
+    </div>
+  );
+}
+
+function describeConditions(rule: Rule, surveys: Survey[]): string {
+  const c = rule.conditions;
+  const parts: string[] = [];
+  if (c.surveyId) parts.push(`survey "${surveys.find((s) => s.id === c.surveyId)?.name ?? 'deleted'}"`);
+  if (c.kind) parts.push(kindLabel(c.kind));
+  if (c.scoreAtLeast !== null) parts.push(`score ≥ ${c.scoreAtLeast}`);
+  if (c.scoreAtMost !== null) parts.push(`score ≤ ${c.scoreAtMost}`);
+  if (c.hasComment !== null) parts.push(c.hasComment ? 'with a comment' : 'without a comment');
+  if (c.trait) parts.push(`${c.trait.key} = ${String(c.trait.value)}`);
+  return parts.join(', ') || 'every response';
+}
+
+function describeEffects(rule: Rule, users: StaffUser[]): string {
+  const e = rule.effects;
+  const parts: string[] = [];
+  if (e.open) parts.push(e.dueInHours ? `open, due in ${e.dueInHours} h` : 'open');
+  if (e.assign?.type === 'user')
+    parts.push(
+      `assign to ${users.find((u) => u.id === (e.assign as { userId: string }).userId)?.name ?? 'unknown'}`,
+    );
+  if (e.assign?.type === 'round_robin') parts.push('assign round-robin');
+  if (e.addTags.length) parts.push(`tag ${e.addTags.join(', ')}`);
+  return parts.join('; ') || 'nothing';
+}
+
+function RuleForm({
+  rule,
+  surveys,
+  users,
+  onDone,
+}: {
+  rule: Rule | null;
+  surveys: Survey[];
+  users: StaffUser[];
+  onDone: () => void;
+}) {
+  const c = rule?.conditions;
+  const e = rule?.effects;
+  const [form, setForm] = useState({
+    name: rule?.name ?? '',
+    position: String(rule?.position ?? 100),
+    surveyId: c?.surveyId ?? '',
+    kind: c?.kind ?? '',
+    scoreAtLeast: c?.scoreAtLeast?.toString() ?? '',
+    scoreAtMost: c?.scoreAtMost?.toString() ?? '',
+    hasComment: c?.hasComment === null || c?.hasComment === undefined ? '' : String(c.hasComment),
+    traitKey: c?.trait?.key ?? '',
+    traitValue: c?.trait ? String(c.trait.value) : '',
+    open: e?.open ?? true,
+    dueInHours: e?.dueInHours?.toString() ?? '48',
+    assign: e?.assign?.type === 'user' ? e.assign.userId : (e?.assign?.type ?? ''),
+    addTags: e?.addTags.join(', ') ?? '',
+  });
+  const action = useAction();
+  const set = (changes: Partial<typeof form>) => setForm({ ...form, ...changes });
+  const number = (text: string) => (text.trim() === '' ? null : Number(text));
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const body: RuleCreate = {
+      name: form.name,
+      position: Number(form.position),
+      conditions: {
+        surveyId: form.surveyId || null,
+        kind: (form.kind || null) as 'nps' | 'csat' | 'ces' | null,
+        scoreAtLeast: number(form.scoreAtLeast),
+        scoreAtMost: number(form.scoreAtMost),
+        hasComment: form.hasComment === '' ? null : form.hasComment === 'true',
+        trait: form.traitKey.trim() ? { key: form.traitKey.trim(), value: form.traitValue } : null,
+      },
+      effects: {
+        open: form.open,
+        dueInHours: number(form.dueInHours),
+        assign:
+          form.assign === ''
+            ? null
+            : form.assign === 'round_robin'
+              ? { type: 'round_robin' }
+              : { type: 'user', userId: form.assign },
+        addTags: form.addTags
+          .split(',')
+          .map((tag) => tag.trim())
+          .filter(Boolean),
+      },
+    };
+    const saved = await action.run(() =>
+      rule ? api.patch(`/v1/follow-up-rules/${rule.id}`, body) : api.post('/v1/follow-up-rules', body),
+    );
+    if (saved) onDone();
+  };
+  return (
+    <form class="card stack" onSubmit={submit} aria-label="Rule">
+      <h2>{rule ? `Edit "${rule.name}"` : 'New rule'}</h2>
+      <div class="row">
+        <label>
+          Name
+          <input required value={form.name} onInput={(ev) => set({ name: ev.currentTarget.value })} />
+        </label>
+        <label>
+          Order
+          <input
+            type="number"
+            min={0}
+            value={form.position}
+            onInput={(ev) => set({ position: ev.currentTarget.value })}
+          />
+        </label>
+      </div>
+      <fieldset>
+        <legend>When a response…</legend>
+        <div class="row">
+          <label>
+            Survey
+            <select value={form.surveyId} onChange={(ev) => set({ surveyId: ev.currentTarget.value })}>
+              <option value="">Any survey</option>
+              {surveys.map((survey) => (
+                <option key={survey.id} value={survey.id}>
+                  {survey.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Kind
+            <select value={form.kind} onChange={(ev) => set({ kind: ev.currentTarget.value })}>
+              <option value="">Any kind</option>
+              <option value="nps">NPS</option>
+              <option value="csat">CSAT</option>
+              <option value="ces">CES</option>
+            </select>
+          </label>
+          <label>
+            Score at least
+            <input
+              type="number"
+              min={0}
+              max={10}
+              value={form.scoreAtLeast}
+              onInput={(ev) => set({ scoreAtLeast: ev.currentTarget.value })}
+            />
+          </label>
+          <label>
+            Score at most
+            <input
+              type="number"
+              min={0}
+              max={10}
+              value={form.scoreAtMost}
+              onInput={(ev) => set({ scoreAtMost: ev.currentTarget.value })}
+            />
+          </label>
+          <label>
+            Comment
+            <select value={form.hasComment} onChange={(ev) => set({ hasComment: ev.currentTarget.value })}>
+              <option value="">Either</option>
+              <option value="true">Has a comment</option>
+              <option value="false">Has no comment</option>
+            </select>
+          </label>
+          <label>
+            Trait
+            <input
+              placeholder="plan"
+              value={form.traitKey}
+              onInput={(ev) => set({ traitKey: ev.currentTarget.value })}
+            />
+          </label>
+          <label>
+            equals
+            <input
+              placeholder="enterprise"
+              value={form.traitValue}
+              onInput={(ev) => set({ traitValue: ev.currentTarget.value })}
+            />
+          </label>
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>…then</legend>
+        <div class="row">
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={form.open}
+              onChange={(ev) => set({ open: ev.currentTarget.checked })}
+            />{' '}
+            Open a follow-up
+          </label>
+          <label>
+            Due in (hours)
+            <input
+              type="number"
+              min={1}
+              value={form.dueInHours}
+              onInput={(ev) => set({ dueInHours: ev.currentTarget.value })}
+            />
+          </label>
+          <label>
+            Assign to
+            <select value={form.assign} onChange={(ev) => set({ assign: ev.currentTarget.value })}>
+              <option value="">Nobody</option>
+              <option value="round_robin">Round-robin among agents</option>
+              {users
+                .filter((user) => !user.deactivatedAt && user.role !== 'viewer')
+                .map((user) => (
+                  <option key={user.id} value={user.id}>
+                    {user.name}
+                  </option>
+                ))}
+            </select>
+          </label>
+          <label>
+            Add tags
+            <input
+              placeholder="billing, vip"
+              value={form.addTags}
+              onInput={(ev) => set({ addTags: ev.currentTarget.value })}
+            />
+          </label>
+        </div>
+      </fieldset>
+      {action.error && <ErrorNote error={action.error} />}
+      <div class="row">
+        <button type="submit" class="primary" disabled={action.busy}>
+          Save rule
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,395 @@
+import type { QueueCounts, ResponseList, ResponseRecord, StaffUser, Survey } from '@closeloop/shared';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, query } from '../api.ts';
+import { Empty, ErrorNote, Loading, useAction, useLoad } from '../components/status.tsx';
+import { bandClass, formatDateTime, isOverdue, kindLabel, relative, statusLabels } from '../format.ts';
+import { navigate } from '../router.ts';
+import { useCan, useSession } from '../session.ts';
+
+const queues = [
+  { id: 'open', label: 'Open' },
+  { id: 'mine', label: 'Mine' },
+  { id: 'overdue', label: 'Overdue' },
+  { id: 'resolved', label: 'Resolved' },
+  { id: 'all', label: 'All' },
+] as const;
+
+const filterKeys = ['surveyId', 'kind', 'minScore', 'maxScore', 'from', 'to', 'tag', 'q'] as const;
+type Filters = Partial<Record<(typeof filterKeys)[number], string>>;
+
+/** Filters from the route (dates as yyyy-mm-dd, turned into instants for the API). */
+function apiFilters(filters: Filters) {
+  return {
+    ...filters,
+    from: filters.from ? new Date(`${filters.from}T00:00:00`).toISOString() : undefined,
+    to: filters.to
+      ? new Date(new Date(`${filters.to}T00:00:00`).getTime() + 86_400_000).toISOString()
+      : undefined,
+  };
+}
+
+/** Queues with counts, filters, the list with keyboard navigation (j/k, Enter, a, r, ?). */
+export function InboxPage({ params }: { params: URLSearchParams }) {
+  const session = useSession();
+  const canWork = useCan('agent');
+  const queue = (params.get('queue') ?? 'open') as (typeof queues)[number]['id'];
+  const filters: Filters = Object.fromEntries(
+    filterKeys.map((key) => [key, params.get(key) ?? undefined]).filter(([, value]) => value),
+  );
+  const filterKey = JSON.stringify(filters);
+  const [surveys] = useLoad(() => api.get<{ data: Survey[] }>('/v1/surveys').then((b) => b.data), []);
+  const [users] = useLoad(() => api.get<{ data: StaffUser[] }>('/v1/users').then((b) => b.data), []);
+  const [counts, reloadCounts] = useLoad(
+    () => api.get<QueueCounts>(`/v1/inbox/counts${query(apiFilters(filters))}`),
+    [filterKey],
+  );
+  const [pages, setPages] = useState<{ items: ResponseRecord[]; next: string | null } | null>(null);
+  const [listError, setListError] = useState<Error | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [selected, setSelected] = useState(0);
+  const [showHelp, setShowHelp] = useState(false);
+  const [version, setVersion] = useState(0);
+  const action = useAction();
+  const listRef = useRef<HTMLUListElement>(null);
+
+  const fetchPage = (cursor?: string) =>
+    api.get<ResponseList>(`/v1/responses${query({ ...apiFilters(filters), queue, limit: 50, cursor })}`);
+
+  useEffect(() => {
+    let current = true;
+    setPages(null);
+    setListError(null);
+    fetchPage().then(
+      (page) => {
+        if (!current) return;
+        setPages({ items: page.data, next: page.nextCursor });
+        setSelected((index) => Math.min(index, Math.max(page.data.length - 1, 0)));
+      },
+      (error: Error) => current && setListError(error),
+    );
+    return () => {
+      current = false;
+    };
+  }, [queue, filterKey, version]);
+
+  const refresh = () => {
+    setVersion((v) => v + 1);
+    reloadCounts();
+  };
+
+  const loadMore = async () => {
+    if (!pages?.next) return;
+    setLoadingMore(true);
+    try {
+      const page = await fetchPage(pages.next);
+      setPages({ items: [...pages.items, ...page.data], next: page.nextCursor });
+    } catch (error) {
+      setListError(error as Error);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  const setRoute = (changes: Record<string, string | undefined>) => {
+    const next: Record<string, string | undefined> = { queue, ...filters, ...changes };
+    navigate('/inbox', next);
+  };
+
+  const items = pages?.items ?? [];
+  const surveyName = useMemo(() => {
+    const names = new Map((surveys.state === 'ready' ? surveys.value : []).map((s) => [s.id, s.name]));
+    return (id: string) => names.get(id) ?? 'Deleted survey';
+  }, [surveys]);
+  const userName = useMemo(() => {
+    const names = new Map((users.state === 'ready' ? users.value : []).map((u) => [u.id, u.name]));
+    return (id: string | null) => (id ? (names.get(id) ?? 'Unknown') : 'Unassigned');
+  }, [users]);
+
+  const change = async (response: ResponseRecord, body: object) => {
+    const done = await action.run(() => api.patch(`/v1/responses/${response.id}`, body));
+    if (done) refresh();
+  };
+  const assignToMe = (response: ResponseRecord) => change(response, { assigneeId: session.user.id });
+  const resolve = (response: ResponseRecord) =>
+    response.followUp.status === 'open' || response.followUp.status === 'in_progress'
+      ? change(response, { status: 'resolved' })
+      : undefined;
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      if (
+        target.closest('input, textarea, select, [contenteditable]') ||
+        event.metaKey ||
+        event.ctrlKey ||
+        event.altKey
+      )
+        return;
+      const response = items[selected];
+      if (event.key === 'j') setSelected((i) => Math.min(i + 1, items.length - 1));
+      else if (event.key === 'k') setSelected((i) => Math.max(i - 1, 0));
+      else if (event.key === 'Enter' && response) navigate(`/responses/${response.id}`);
+      else if (event.key === 'a' && response && canWork) void assignToMe(response);
+      else if (event.key === 'r' && response && canWork) void resolve(response);
+      else if (event.key === '?') setShowHelp((shown) => !shown);
+      else if (event.key === 'Escape') setShowHelp(false);
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  useEffect(() => {
+    listRef.current
+      ?.querySelector<HTMLElement>(`[data-index="${selected}"]`)
+      ?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
+
+  return (
+    <div class="inbox">
+      <aside class="queues" aria-label="Queues">
+        {queues.map((item) => {
+          const count = counts.state === 'ready' ? counts.value[item.id] : null;
+          if (item.id === 'mine' && count === null && counts.state === 'ready') return null;
+          return (
+            <a
+              key={item.id}
+              href={`#/inbox${query({ ...filters, queue: item.id })}`}
+              aria-current={queue === item.id ? 'page' : undefined}
+              data-queue={item.id}
+            >
+              <span>{item.label}</span>
+              <span class="count">{count ?? '…'}</span>
+            </a>
+          );
+        })}
+        <button type="button" class="link help-toggle" onClick={() => setShowHelp(true)}>
+          Keyboard shortcuts (?)
+        </button>
+      </aside>
+      <section class="list-pane">
+        <FilterBar
+          filters={filters}
+          surveys={surveys.state === 'ready' ? surveys.value : []}
+          onChange={setRoute}
+        />
+        {action.error && <ErrorNote error={action.error} />}
+        {listError ? (
+          <ErrorNote error={listError} retry={refresh} />
+        ) : !pages ? (
+          <Loading label="Loading responses…" />
+        ) : items.length === 0 ? (
+          <Empty>
+            {Object.keys(filters).length > 0
+              ? 'No responses match these filters.'
+              : queue === 'open' || queue === 'mine' || queue === 'overdue'
+                ? 'Nothing to follow up here. Well done!'
+                : 'No responses yet.'}
+          </Empty>
+        ) : (
+          <>
+            <ul class="responses" ref={listRef} aria-label="Responses">
+              {items.map((response, index) => (
+                <li
+                  key={response.id}
+                  data-index={index}
+                  data-response-id={response.id}
+                  class={index === selected ? 'selected' : undefined}
+                  aria-current={index === selected ? 'true' : undefined}
+                >
+                  <a href={`#/responses/${response.id}`} onClick={() => setSelected(index)}>
+                    <span
+                      class={`score ${bandClass(response.kind, response.score)}`}
+                      title={`${kindLabel(response.kind)} ${response.score}`}
+                    >
+                      {response.score}
+                    </span>
+                    <span class="summary">
+                      <span class="comment">{response.comment ?? <em class="muted">No comment</em>}</span>
+                      <span class="meta">
+                        {kindLabel(response.kind)} · {surveyName(response.surveyId)} ·{' '}
+                        {formatDateTime(response.submittedAt)}
+                        {response.respondent?.email ? ` · ${response.respondent.email}` : ''}
+                      </span>
+                    </span>
+                    <span class="follow-up">
+                      <span class={`status-pill status-${response.followUp.status}`}>
+                        {statusLabels[response.followUp.status]}
+                      </span>
+                      {response.followUp.dueAt && response.followUp.status !== 'resolved' && (
+                        <span
+                          class={
+                            isOverdue(response.followUp.dueAt, response.followUp.status)
+                              ? 'due overdue'
+                              : 'due'
+                          }
+                          title={formatDateTime(response.followUp.dueAt)}
+                        >
+                          Due {relative(response.followUp.dueAt)}
+                        </span>
+                      )}
+                      <span class="assignee">{userName(response.followUp.assigneeId)}</span>
+                    </span>
+                  </a>
+                </li>
+              ))}
+            </ul>
+            {pages.next && (
+              <button type="button" onClick={loadMore} disabled={loadingMore}>
+                {loadingMore ? 'Loading…' : 'Load more'}
+              </button>
+            )}
+          </>
+        )}
+      </section>
+      {showHelp && <ShortcutHelp canWork={canWork} onClose={() => setShowHelp(false)} />}
+    </div>
+  );
+}
+
+function FilterBar({
+  filters,
+  surveys,
+  onChange,
+}: {
+  filters: Filters;
+  surveys: Survey[];
+  onChange: (changes: Record<string, string | undefined>) => void;
+}) {
+  const [text, setText] = useState(filters.q ?? '');
+  const [tag, setTag] = useState(filters.tag ?? '');
+  useEffect(() => setText(filters.q ?? ''), [filters.q]);
+  useEffect(() => setTag(filters.tag ?? ''), [filters.tag]);
+  const scores = Array.from({ length: 11 }, (_, i) => String(i));
+  return (
+    <form
+      class="filters"
+      aria-label="Filters"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onChange({ q: text.trim() || undefined, tag: tag.trim() || undefined });
+      }}
+    >
+      <input
+        type="search"
+        name="q"
+        placeholder="Search comments"
+        aria-label="Search comments"
+        value={text}
+        onInput={(e) => setText(e.currentTarget.value)}
+      />
+      <select
+        aria-label="Survey"
+        name="surveyId"
+        value={filters.surveyId ?? ''}
+        onChange={(e) => onChange({ surveyId: e.currentTarget.value || undefined })}
+      >
+        <option value="">All surveys</option>
+        {surveys.map((survey) => (
+          <option key={survey.id} value={survey.id}>
+            {survey.name}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label="Kind"
+        name="kind"
+        value={filters.kind ?? ''}
+        onChange={(e) => onChange({ kind: e.currentTarget.value || undefined })}
+      >
+        <option value="">All kinds</option>
+        <option value="nps">NPS</option>
+        <option value="csat">CSAT</option>
+        <option value="ces">CES</option>
+      </select>
+      <select
+        aria-label="Lowest score"
+        value={filters.minScore ?? ''}
+        onChange={(e) => onChange({ minScore: e.currentTarget.value || undefined })}
+      >
+        <option value="">Score from</option>
+        {scores.map((s) => (
+          <option key={s} value={s}>
+            ≥ {s}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label="Highest score"
+        value={filters.maxScore ?? ''}
+        onChange={(e) => onChange({ maxScore: e.currentTarget.value || undefined })}
+      >
+        <option value="">Score to</option>
+        {scores.map((s) => (
+          <option key={s} value={s}>
+            ≤ {s}
+          </option>
+        ))}
+      </select>
+      <input
+        type="date"
+        aria-label="From date"
+        value={filters.from ?? ''}
+        onChange={(e) => onChange({ from: e.currentTarget.value || undefined })}
+      />
+      <input
+        type="date"
+        aria-label="To date"
+        value={filters.to ?? ''}
+        onChange={(e) => onChange({ to: e.currentTarget.value || undefined })}
+      />
+      <input
+        name="tag"
+        placeholder="Tag"
+        aria-label="Tag"
+        value={tag}
+        onInput={(e) => setTag(e.currentTarget.value)}
+      />
+      <button type="submit">Apply</button>
+      {Object.keys(filters).length > 0 && (
+        <button
+          type="button"
+          class="link"
+          onClick={() => onChange(Object.fromEntries(filterKeys.map((key) => [key, undefined])))}
+        >
+          Clear filters
+        </button>
+      )}
+    </form>
+  );
+}
+
+function ShortcutHelp({ canWork, onClose }: { canWork: boolean; onClose: () => void }) {
+  const rows: [string, string][] = [
+    ['j / k', 'Next / previous response'],
+    ['Enter', 'Open the selected response'],
+    ...(canWork
+      ? ([
+          ['a', 'Assign to me'],
+          ['r', 'Resolve'],
+        ] as [string, string][])
+      : []),
+    ['?', 'Show or hide this help'],
+  ];
+  return (
+    <div class="dialog-backdrop">
+      <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title">
+        <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+        <dl class="shortcuts">
+          {rows.map(([key, label]) => (
+            <div key={key}>
+              <dt>
+                <kbd>{key}</kbd>
+              </dt>
+              <dd>{label}</dd>
+            </div>
+          ))}
+        </dl>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,456 @@
+import type { Activity, Note, ResponseRecord, StaffUser, Survey } from '@closeloop/shared';
+import type { FollowUpStatus } from '@closeloop/shared/kinds';
+import { followUpTransitions } from '@closeloop/shared/workflow';
+import { Fragment } from 'preact';
+import { useState } from 'preact/hooks';
+import { api } from '../api.ts';
+import { Empty, ErrorNote, Loaded, useAction, useLoad } from '../components/status.tsx';
+import {
+  bandClass,
+  formatDateTime,
+  isOverdue,
+  kindLabel,
+  relative,
+  safeHref,
+  statusLabels,
+  toLocalInput,
+} from '../format.ts';
+import { useCan, useSession } from '../session.ts';
+
+/** One response: what the respondent said, who they are, and everything done about it. */
+export function ResponsePage({ id }: { id: string }) {
+  const [response, reload] = useLoad(() => api.get<ResponseRecord>(`/v1/responses/${id}`), [id]);
+  const [activity, reloadActivity] = useLoad(
+    () => api.get<{ data: Activity[] }>(`/v1/responses/${id}/activity`).then((b) => b.data),
+    [id],
+  );
+  const [notes, reloadNotes] = useLoad(
+    () => api.get<{ data: Note[] }>(`/v1/responses/${id}/notes`).then((b) => b.data),
+    [id],
+  );
+  const [history] = useLoad(
+    () => api.get<{ data: ResponseRecord[] }>(`/v1/responses/${id}/history`).then((b) => b.data),
+    [id],
+  );
+  const [users] = useLoad(() => api.get<{ data: StaffUser[] }>('/v1/users').then((b) => b.data), []);
+  const [surveys] = useLoad(() => api.get<{ data: Survey[] }>('/v1/surveys').then((b) => b.data), []);
+  const refresh = () => {
+    reload();
+    reloadActivity();
+    reloadNotes();
+  };
+  const staff = users.state === 'ready' ? users.value : [];
+  const surveyName = (surveyId: string) =>
+    (surveys.state === 'ready' ? surveys.value.find((s) => s.id === surveyId)?.name : undefined) ??
+    'Deleted survey';
+  const nameOf = (userId: string | null) =>
+    userId ? (staff.find((u) => u.id === userId)?.name ?? 'Unknown') : 'Nobody';
+
+  return (
+    <div class="page detail">
+      <p>
+        <a href="#/inbox">← Back to the inbox</a>
+      </p>
+      <Loaded load={response} retry={reload}>
+        {(record) => (
+          <div class="detail-grid">
+            <section class="card response-card" aria-label="Response">
+              <header class="response-head">
+                <span class={`score big ${bandClass(record.kind, record.score)}`}>{record.score}</span>
+                <div>
+                  <h1>
+                    {kindLabel(record.kind)} · {surveyName(record.surveyId)}
+                  </h1>
+                  <p class="muted">Submitted {formatDateTime(record.submittedAt)}</p>
+                </div>
+              </header>
+              <blockquote class="comment-full" data-testid="comment">
+                {record.comment ?? <em class="muted">No comment</em>}
+              </blockquote>
+              <dl class="facts">
+                <dt>Page</dt>
+                <dd>
+                  {safeHref(record.context.url) ? (
+                    <a href={safeHref(record.context.url)!} target="_blank" rel="noopener noreferrer">
+                      {record.context.url}
+                    </a>
+                  ) : (
+                    record.context.url
+                  )}
+                </dd>
+                <dt>Locale</dt>
+                <dd>{record.context.locale ?? '—'}</dd>
+                <dt>Respondent</dt>
+                <dd>{record.respondent?.externalId ?? 'Anonymous'}</dd>
+                <dt>Email</dt>
+                <dd>{record.respondent?.email ?? '—'}</dd>
+                {Object.entries(record.respondent?.traits ?? {}).map(([key, value]) => (
+                  <Fragment key={key}>
+                    <dt>{key}</dt>
+                    <dd>{String(value)}</dd>
+                  </Fragment>
+                ))}
+              </dl>
+            </section>
+            <FollowUpPanel record={record} staff={staff} onChanged={refresh} />
+            <section class="card" aria-label="Notes">
+              <h2>Notes</h2>
+              <Loaded load={notes}>
+                {(list) =>
+                  list.length === 0 ? (
+                    <Empty>No notes yet.</Empty>
+                  ) : (
+                    <ul class="notes">
+                      {list.map((note) => (
+                        <li key={note.id}>
+                          <p class="note-body">{note.body}</p>
+                          <p class="muted">
+                            {note.author.name} · {formatDateTime(note.createdAt)}
+                          </p>
+                        </li>
+                      ))}
+                    </ul>
+                  )
+                }
+              </Loaded>
+              <NoteForm responseId={record.id} onAdded={refresh} />
+            </section>
+            <ReplyPanel record={record} onSent={refresh} />
+            <section class="card" aria-label="Activity">
+              <h2>Activity</h2>
+              <Loaded load={activity}>
+                {(entries) =>
+                  entries.length === 0 ? (
+                    <Empty>Nothing has happened yet.</Empty>
+                  ) : (
+                    <ol class="timeline">
+                      {entries.map((entry) => (
+                        <li key={entry.id} data-activity={entry.type}>
+                          <ActivityLine entry={entry} nameOf={nameOf} />
+                          <span class="muted"> · {formatDateTime(entry.createdAt)}</span>
+                        </li>
+                      ))}
+                    </ol>
+                  )
+                }
+              </Loaded>
+            </section>
+            <section class="card" aria-label="Earlier responses">
+              <h2>This respondent's other responses</h2>
+              <Loaded load={history}>
+                {(list) =>
+                  list.length === 0 ? (
+                    <Empty>None.</Empty>
+                  ) : (
+                    <ol class="timeline">
+                      {list.map((other) => (
+                        <li key={other.id}>
+                          <a href={`#/responses/${other.id}`}>
+                            <span class={`score small ${bandClass(other.kind, other.score)}`}>
+                              {other.score}
+                            </span>{' '}
+                            {kindLabel(other.kind)} · {formatDateTime(other.submittedAt)}
+                          </a>
+                          {other.comment && <p class="note-body">{other.comment}</p>}
+                        </li>
+                      ))}
+                    </ol>
+                  )
+                }
+              </Loaded>
+            </section>
+          </div>
+        )}
+      </Loaded>
+    </div>
+  );
+}
+
+function ActivityLine({ entry, nameOf }: { entry: Activity; nameOf: (id: string | null) => string }) {
+  const d = entry.detail as Record<string, unknown>;
+  const who = entry.actor.kind === 'rule' ? `Rule "${entry.actor.name}"` : entry.actor.name;
+  switch (entry.type) {
+    case 'status_changed':
+      return (
+        <span>
+          {who} changed the status from {statusLabels[d.from as FollowUpStatus]} to{' '}
+          {statusLabels[d.to as FollowUpStatus]}
+        </span>
+      );
+    case 'assignee_changed':
+      return (
+        <span>
+          {who} assigned it to {nameOf(d.to as string | null)}
+        </span>
+      );
+    case 'due_changed':
+      return (
+        <span>
+          {who} set the due date to {formatDateTime(d.to as string | null)}
+        </span>
+      );
+    case 'tags_changed':
+      return (
+        <span>
+          {who} changed tags{(d.added as string[]).length ? ` +${(d.added as string[]).join(', +')}` : ''}
+          {(d.removed as string[]).length ? ` −${(d.removed as string[]).join(', −')}` : ''}
+        </span>
+      );
+    case 'note_added':
+      return <span>{who} added a note</span>;
+    case 'reply_sent':
+      return (
+        <span>
+          {who} emailed {String(d.to)}: “{String(d.subject)}”<span class="reply-body">{String(d.body)}</span>
+        </span>
+      );
+    case 'rule_applied':
+      return (
+        <span>
+          {who} opened a follow-up{d.dueAt ? `, due ${formatDateTime(d.dueAt as string)}` : ''}
+        </span>
+      );
+    default:
+      return <span>{who}</span>;
+  }
+}
+
+const nextStatusLabels: Record<FollowUpStatus, string> = {
+  none: '',
+  open: 'Reopen',
+  in_progress: 'Start working',
+  resolved: 'Resolve',
+};
+
+function FollowUpPanel({
+  record,
+  staff,
+  onChanged,
+}: {
+  record: ResponseRecord;
+  staff: StaffUser[];
+  onChanged: () => void;
+}) {
+  const session = useSession();
+  const canWork = useCan('agent');
+  const action = useAction();
+  const { followUp } = record;
+  const [tags, setTags] = useState(followUp.tags.join(', '));
+  const [due, setDue] = useState(toLocalInput(followUp.dueAt));
+  const change = async (body: object) => {
+    const done = await action.run(() => api.patch(`/v1/responses/${record.id}`, body));
+    if (done) onChanged();
+  };
+  const assignable = staff.filter((user) => !user.deactivatedAt && user.role !== 'viewer');
+  const nextStatuses =
+    followUp.status === 'none' ? (['open'] as const) : followUpTransitions[followUp.status];
+  return (
+    <section class="card" aria-label="Follow-up">
+      <h2>Follow-up</h2>
+      <dl class="facts">
+        <dt>Status</dt>
+        <dd>
+          <span class={`status-pill status-${followUp.status}`} data-testid="status">
+            {statusLabels[followUp.status]}
+          </span>
+        </dd>
+        <dt>Owner</dt>
+        <dd data-testid="assignee">{staff.find((u) => u.id === followUp.assigneeId)?.name ?? 'Nobody'}</dd>
+        <dt>Due</dt>
+        <dd data-testid="due" class={isOverdue(followUp.dueAt, followUp.status) ? 'overdue' : undefined}>
+          {followUp.dueAt ? `${formatDateTime(followUp.dueAt)} (${relative(followUp.dueAt)})` : '—'}
+        </dd>
+        <dt>Resolved</dt>
+        <dd>{formatDateTime(followUp.resolvedAt)}</dd>
+        <dt>Tags</dt>
+        <dd>
+          {followUp.tags.length
+            ? followUp.tags.map((tag) => (
+                <span key={tag} class="tag">
+                  {tag}
+                </span>
+              ))
+            : '—'}
+        </dd>
+      </dl>
+      {action.error && <ErrorNote error={action.error} />}
+      {canWork ? (
+        <div class="actions">
+          <div class="buttons">
+            {followUp.assigneeId !== session.user.id && (
+              <button
+                type="button"
+                onClick={() => change({ assigneeId: session.user.id })}
+                disabled={action.busy}
+              >
+                Assign to me
+              </button>
+            )}
+            {nextStatuses.map((status) => (
+              <button
+                type="button"
+                key={status}
+                class={status === 'resolved' ? 'primary' : undefined}
+                onClick={() => change({ status })}
+                disabled={action.busy}
+              >
+                {followUp.status === 'none' && status === 'open'
+                  ? 'Open a follow-up'
+                  : nextStatusLabels[status]}
+              </button>
+            ))}
+          </div>
+          <label>
+            Owner
+            <select
+              aria-label="Owner"
+              value={followUp.assigneeId ?? ''}
+              onChange={(e) => change({ assigneeId: e.currentTarget.value || null })}
+            >
+              <option value="">Nobody</option>
+              {assignable.map((user) => (
+                <option key={user.id} value={user.id}>
+                  {user.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <form
+            class="inline"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void change({ dueAt: due ? new Date(due).toISOString() : null });
+            }}
+          >
+            <label>
+              Due date
+              <input type="datetime-local" value={due} onInput={(e) => setDue(e.currentTarget.value)} />
+            </label>
+            <button type="submit">Set due date</button>
+          </form>
+          <form
+            class="inline"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void change({
+                tags: tags
+                  .split(',')
+                  .map((tag) => tag.trim())
+                  .filter(Boolean),
+              });
+            }}
+          >
+            <label>
+              Tags (comma-separated)
+              <input value={tags} onInput={(e) => setTags(e.currentTarget.value)} />
+            </label>
+            <button type="submit">Save tags</button>
+          </form>
+        </div>
+      ) : (
+        <p class="muted">You can read this follow-up; changing it needs the agent role.</p>
+      )}
+    </section>
+  );
+}
+
+function NoteForm({ responseId, onAdded }: { responseId: string; onAdded: () => void }) {
+  const canWork = useCan('agent');
+  const [body, setBody] = useState('');
+  const action = useAction();
+  if (!canWork) return null;
+  return (
+    <form
+      class="stack"
+      onSubmit={async (event) => {
+        event.preventDefault();
+        const note = await action.run(() => api.post(`/v1/responses/${responseId}/notes`, { body }));
+        if (note) {
+          setBody('');
+          onAdded();
+        }
+      }}
+    >
+      <label>
+        Add an internal note
+        <textarea
+          name="note"
+          rows={3}
+          required
+          value={body}
+          onInput={(e) => setBody(e.currentTarget.value)}
+        />
+      </label>
+      {action.error && <ErrorNote error={action.error} />}
+      <button type="submit" disabled={action.busy}>
+        Add note
+      </button>
+    </form>
+  );
+}
+
+function ReplyPanel({ record, onSent }: { record: ResponseRecord; onSent: () => void }) {
+  const canWork = useCan('agent');
+  const [subject, setSubject] = useState('Re: your feedback');
+  const [body, setBody] = useState('');
+  const [sent, setSent] = useState(false);
+  const action = useAction();
+  if (!canWork) return null;
+  const email = record.respondent?.email;
+  return (
+    <section class="card" aria-label="Reply by email">
+      <h2>Reply by email</h2>
+      {!email ? (
+        <p class="muted">The respondent left no email address, so there is nobody to reply to.</p>
+      ) : (
+        <form
+          class="stack"
+          onSubmit={async (event) => {
+            event.preventDefault();
+            setSent(false);
+            const message = await action.run(() =>
+              api.post(`/v1/responses/${record.id}/replies`, { subject, body }),
+            );
+            if (message) {
+              setBody('');
+              setSent(true);
+              onSent();
+            }
+          }}
+        >
+          <p>
+            To: <strong>{email}</strong>
+          </p>
+          <label>
+            Subject
+            <input
+              name="subject"
+              required
+              value={subject}
+              onInput={(e) => setSubject(e.currentTarget.value)}
+            />
+          </label>
+          <label>
+            Message
+            <textarea
+              name="reply"
+              rows={5}
+              required
+              value={body}
+              onInput={(e) => setBody(e.currentTarget.value)}
+            />
+          </label>
+          {action.error && <ErrorNote error={action.error} />}
+          {sent && (
+            <p class="success" role="status">
+              Sent.
+            </p>
+          )}
+          <button type="submit" class="primary" disabled={action.busy}>
+            {action.busy ? 'Sending…' : 'Send reply'}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
