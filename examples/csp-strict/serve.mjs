@@ -22,6 +22,10 @@ export async function serveStrictCsp({ apiUrl, publicKey, port = 0, root = folde
   const apiOrigin = new URL(apiUrl).origin;
   const server = http.createServer(async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path === '/favicon.ico') {
+      response.writeHead(204).end();
+      return;
+    }
     const file = path === '/' ? 'index.html' : path.slice(1);
     if (file.includes('..') || !types[extname(file)]) {
       response.writeHead(404).end();

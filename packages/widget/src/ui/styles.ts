@@ -38,12 +38,14 @@ button{border:1px solid var(--ln);border-radius:6px;background:var(--op);font-we
 .close{position:absolute;top:-8px;inset-inline-end:-8px;width:32px;height:32px;border:0;background:0;color:var(--mu);font-size:20px}
 .scale{display:grid;grid-auto-flow:column;grid-auto-columns:1fr;gap:4px}
 .opt{min-width:0;min-height:36px}
-.csat .opt{min-height:52px;font-size:12px;overflow-wrap:anywhere}
+.csat{grid-auto-flow:row}
+.csat .opt{padding:0 12px;text-align:start;font-weight:500}
 .opt:hover{border-color:var(--br)}
 [aria-checked=true],.send{background:var(--br);border-color:var(--br);color:var(--on)}
 .ends{display:flex;justify-content:space-between;margin-top:6px;color:var(--mu);font-size:12px}
 textarea{display:block;width:100%;min-height:80px;padding:8px;border:1px solid var(--ln);border-radius:6px;background:var(--bg)}
 .send{margin-top:8px;padding:8px 16px}
 .thanks{font-weight:600}
-:focus-visible{outline:2px solid var(--fg);outline-offset:2px}`;
+:focus-visible{outline:2px solid var(--fg);outline-offset:2px}
+@media (max-width:400px){${bar ? '' : ':host{left:8px!important;right:8px!important;width:auto!important}'}.root{padding:12px 8px}.scale{gap:2px}}`;
 }

@@ -1,0 +1,75 @@
+/**
+ * The page opens a `<dialog>` with showModal(), which goes to the top layer above the widget and
+ * makes everything outside it inert. The widget stays visible on top and can still be answered,
+ * whether the dialog opened before or after the survey appeared.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from '../../browser.ts';
+import { useScenario, waitForResponses, widget } from '../support.ts';
+
+/** What the browser hit-tests at the centre of the option: the widget's own button, or not. */
+async function topmostAt(page: Page, name: string) {
+  const box = (await widget(page).radio(name).boundingBox())!;
+  return page.evaluate(
+    ([x, y]) => {
+      const element = document.elementFromPoint(x!, y!);
+      return element?.tagName === 'CLOSELOOP-WIDGET'
+        ? `widget:${element.shadowRoot?.elementFromPoint(x!, y!)?.textContent}`
+        : ((element?.id || element?.tagName) ?? null);
+    },
+    [box.x + box.width / 2, box.y + box.height / 2],
+  );
+}
+
+const openDialog = (page: Page) =>
+  page.evaluate(() => (document.getElementById('host-dialog') as HTMLDialogElement).showModal());
+const closeDialog = (page: Page) =>
+  page.evaluate(() => (document.getElementById('host-dialog') as HTMLDialogElement).close());
+
+describe.skipIf(!hasChromium)('host modal dialog', () => {
+  const scenario = useScenario(import.meta.dirname);
+
+  it('keeps the widget on top and usable when a dialog opens after it', async () => {
+    const page = await scenario.browser.newPage();
+    await page.goto(scenario.fixture.url);
+    const ui = widget(page);
+    await ui.radio('4').waitFor();
+    expect(await topmostAt(page, '4')).toBe('widget:4');
+
+    await openDialog(page);
+    await expect.poll(() => topmostAt(page, '4')).toBe('widget:4');
+    await ui.radio('4').click();
+    await ui.comment.fill('Typed while the dialog is open');
+    await ui.send.click();
+    await expect
+      .poll(async () => (await waitForResponses(scenario.server, 1))[0]!.comment)
+      .toBe('Typed while the dialog is open');
+
+    await closeDialog(page);
+    await expect
+      .poll(() => page.evaluate(() => document.querySelector('closeloop-widget')?.parentElement?.tagName))
+      .toBe('BODY');
+  });
+
+  it('shows a survey above a dialog that was already open, and returns to the page with it', async () => {
+    const page = await scenario.browser.newPage();
+    await page.goto(scenario.fixture.url);
+    const ui = widget(page);
+    await ui.radio('4').waitFor();
+    await ui.close.click();
+
+    await openDialog(page);
+    await page.evaluate(() =>
+      (window as unknown as { closeloop: (...args: unknown[]) => void }).closeloop('track', 'show-ces'),
+    );
+    await ui.radio('7').waitFor();
+    expect(await topmostAt(page, '7')).toBe('widget:7');
+    await closeDialog(page);
+    await expect.poll(() => topmostAt(page, '7')).toBe('widget:7');
+    await ui.radio('7').click();
+    await expect
+      .poll(async () => (await waitForResponses(scenario.server, 2)).map((row) => row.score))
+      .toContain(7);
+  });
+});
