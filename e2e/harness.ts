@@ -3,8 +3,15 @@
  * has one (see packages/api/test/global-setup.ts), otherwise on an in-memory PGlite database.
  */
 import type { AddressInfo } from 'node:net';
-import { buildApp, createProject, type Database, openDatabase } from '@closeloop/api';
-import { type SurveyCreate, surveyCreateSchema } from '@closeloop/shared';
+import {
+  buildApp,
+  type Config,
+  createProject,
+  createStaffUser,
+  type Database,
+  openDatabase,
+} from '@closeloop/api';
+import { type StaffRole, type SurveyCreate, surveyCreateSchema } from '@closeloop/shared';
 import { inject } from 'vitest';
 import type {} from '../packages/api/test/global-setup.ts';
 
@@ -18,6 +25,8 @@ export interface StartedServer {
   publicKey: string;
   secretKey: string;
   surveys: { nps: string; csat: string; ces: string };
+  /** Staff users made for `StartOptions.staff`, in that order (all with `staffPassword`). */
+  staff: { id: string; email: string; role: StaffRole; name: string }[];
   database: Database;
   /** Raw SQL against the server's database, e.g. `query('select * from responses where project_id = $1', [projectId])`. */
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
@@ -34,7 +43,14 @@ export interface StartOptions {
   /** Replace the default surveys: NPS shown at once, CSAT on track('show-csat'), CES on track('show-ces'). */
   surveys?: { nps?: Partial<SurveyCreate>; csat?: Partial<SurveyCreate>; ces?: Partial<SurveyCreate> };
   cooldownDays?: number;
+  /** Staff users to create (signed in with `staffPassword`), e.g. ['agent', 'viewer']. */
+  staff?: StaffRole[];
+  /** Configuration overrides for the app, e.g. `{ smtpUrl }`. */
+  config?: Partial<Config>;
 }
+
+/** Password of every staff user the harness creates. */
+export const staffPassword = 'browser-test-password';
 
 const defaults: Record<'nps' | 'csat' | 'ces', SurveyCreate> = {
   nps: {
@@ -101,10 +117,23 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
     surveyIds[kind] = row!.id;
   }
 
+  const staff: StartedServer['staff'] = [];
+  for (const [index, role] of (options.staff ?? []).entries()) {
+    const name = `${role[0]!.toUpperCase()}${role.slice(1)} ${index + 1}`;
+    const email = `${role}-${index + 1}-${created.project.id.slice(0, 8)}@staff.example`;
+    const user = await createStaffUser(database.db, created.project.id, {
+      email,
+      name,
+      role,
+      password: staffPassword,
+    });
+    staff.push({ id: user.id, email, role, name });
+  }
+
   let app: FastifyInstance | undefined;
   let port = 0;
   const listen = async () => {
-    app = await buildApp({ database, config: { ingestRateLimit: 100_000 } });
+    app = await buildApp({ database, config: { ingestRateLimit: 100_000, ...options.config } });
     await app.listen({ host: '127.0.0.1', port });
     port = (app.server.address() as AddressInfo).port;
   };
@@ -121,6 +150,7 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
     publicKey: created.publicKey,
     secretKey: created.secretKey,
     surveys: surveyIds,
+    staff,
     database,
     query: (text, params) => database.query(text, params),
     stop: async () => {

@@ -2,3 +2,4 @@ export { type BuildAppOptions, buildApp } from './app.ts';
 export { type Config, loadConfig } from './config.ts';
 export { type Database, openDatabase } from './db/client.ts';
 export { createDemoProject, createProject, createSecretKey } from './services/projects.ts';
+export { createStaffUser } from './services/staff.ts';
