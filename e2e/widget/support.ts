@@ -13,7 +13,7 @@ import { type StartedServer, type StartOptions, startServer } from '../harness.t
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const examplesDir = join(repoRoot, 'examples');
-const widgetDir = join(repoRoot, 'packages/widget');
+export const widgetDir = join(repoRoot, 'packages/widget');
 
 const newest = (dir: string): number =>
   Math.max(
@@ -53,6 +53,8 @@ export async function serveFixture(
   folder: string,
   replace: Record<string, string> = {},
   headers: Record<string, string> = {},
+  /** Extra files by URL path, e.g. { '/widget.mjs': absolute path }. */
+  files: Record<string, string> = {},
 ): Promise<Fixture> {
   const server = http.createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
@@ -60,8 +62,8 @@ export async function serveFixture(
       response.writeHead(204).end();
       return;
     }
-    const file = normalize(join(folder, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(folder) || !existsSync(file) || !types[extname(file)]) {
+    const file = files[path] ?? normalize(join(folder, path.endsWith('/') ? `${path}index.html` : path));
+    if (!(file.startsWith(folder) || files[path]) || !existsSync(file) || !types[extname(file)]) {
       response.writeHead(404).end();
       return;
     }
