@@ -32,6 +32,7 @@ export const Errors = {
   ),
   Unavailable: define('unavailable', 503, '%s'),
   // Staff accounts and the follow-up inbox
+  JsonRequired: define('unsupported_media_type', 415, 'Send the body as application/json'),
   InvalidCredentials: define('invalid_credentials', 401, 'The email or password is not right'),
   SessionExpired: define('session_expired', 401, 'The session has ended; sign in again'),
   CsrfTokenInvalid: define(

@@ -67,6 +67,28 @@ describe.each(databaseTargets())('staff sign-in and sessions on $name', (target)
     expect(reply.cookies).toEqual([]);
   });
 
+  it('takes sign-in only as JSON (no sign-in from a cross-site form)', async () => {
+    const project = await ctx.newProject();
+    const email = uniqueEmail('agent');
+    await createStaffUser(ctx.database.db, project.projectId, {
+      email,
+      name: 'Ada',
+      role: 'agent',
+      password,
+    });
+    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const reply = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        headers: { 'content-type': contentType },
+        payload: contentType === 'text/plain' ? JSON.stringify({ email, password }) : `email=${email}`,
+      });
+      expect(reply.statusCode).toBe(415);
+      expect(reply.json().code).toBe('unsupported_media_type');
+      expect(reply.cookies).toEqual([]);
+    }
+  });
+
   it('refuses a deactivated user and ends their sessions', async () => {
     const project = await ctx.newProject();
     const admin = await signIn(ctx, project.projectId, 'admin');

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { roleAtLeast, type StaffRole } from '@closeloop/shared';
 import type {} from '@fastify/cookie';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
@@ -7,7 +6,7 @@ import fp from 'fastify-plugin';
 import { projects, secretKeys } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
 import { hashKey } from '../services/keys.ts';
-import { findSession, sessionCookie } from '../services/sessions.ts';
+import { findSession, sameSecret, sessionCookie } from '../services/sessions.ts';
 
 /**
  * Who is calling the management API, always scoped to one project: a secret key (which acts as an
@@ -56,12 +55,6 @@ function bearerToken(request: FastifyRequest): string | undefined {
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1] ?? '';
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The least role a request's route needs (see FastifyContextConfig.access). */
@@ -129,8 +122,7 @@ export const authPlugin = fp(
       const found = await findSession(app.db, token);
       if (!found) throw new Errors.SessionExpired();
       if (!safeMethods.has(request.method)) {
-        const given = request.headers['x-csrf-token'];
-        if (typeof given !== 'string' || !sameSecret(given, found.session.csrfToken)) {
+        if (!sameSecret(request.headers['x-csrf-token'], found.session.csrfToken)) {
           throw new Errors.CsrfTokenInvalid();
         }
       }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { projects, staffSessions, staffUsers } from '../db/schema/index.ts';
@@ -53,4 +53,12 @@ export async function findSession(db: Db, token: string) {
 /** Ends a session. */
 export async function deleteSession(db: Db, sessionId: string) {
   await db.delete(staffSessions).where(eq(staffSessions.id, sessionId));
+}
+
+/** Constant-time comparison of a given secret (e.g. the x-csrf-token header) with the expected one. */
+export function sameSecret(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

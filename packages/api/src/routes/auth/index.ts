@@ -7,7 +7,13 @@ import { projects, setupTokens, staffUsers } from '../../db/schema/index.ts';
 import { Errors } from '../../errors.ts';
 import { hashKey } from '../../services/keys.ts';
 import { decoyPasswordHash, verifyPassword } from '../../services/passwords.ts';
-import { createSession, deleteSession, findSession, sessionCookie } from '../../services/sessions.ts';
+import {
+  createSession,
+  deleteSession,
+  findSession,
+  sameSecret,
+  sessionCookie,
+} from '../../services/sessions.ts';
 import {
   createStaffUser,
   findUsableSetupToken,
@@ -19,6 +25,12 @@ const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 429
 
 /** Public auth routes: sign in (rate-limited) and first-owner setup. */
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  // Sign-in and setup take JSON only: a cross-site form cannot send it without a preflight, so no
+  // other site can sign a visitor in to an account of its choosing (login CSRF).
+  app.addHook('preValidation', async (request) => {
+    if (request.method !== 'POST' || request.url.startsWith('/v1/auth/logout')) return;
+    if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) throw new Errors.JsonRequired();
+  });
   const startSession = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -156,8 +168,9 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       if (token) {
         const found = await findSession(app.db, token);
         if (found) {
-          const given = request.headers['x-csrf-token'];
-          if (given !== found.session.csrfToken) throw new Errors.CsrfTokenInvalid();
+          if (!sameSecret(request.headers['x-csrf-token'], found.session.csrfToken)) {
+            throw new Errors.CsrfTokenInvalid();
+          }
           await deleteSession(app.db, found.session.id);
         }
       }
