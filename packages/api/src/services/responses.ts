@@ -1,5 +1,5 @@
 import type { ResponseListQuery, ResponseRecord } from '@closeloop/shared';
-import { and, desc, eq, gte, ilike, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, inArray, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { respondents, responses, type Traits } from '../db/schema/index.ts';
 import { ValidationError } from '../errors.ts';
