@@ -93,8 +93,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
   await app.register(fastifyCookie);
+  // PGlite runs in this thread: its queries block the event loop by design, so event-loop delay
+  // says nothing about overload there and would turn slow aggregations into 503s.
+  const embedded = (options.database?.driver ?? (config.databaseUrl ? 'postgres' : 'pglite')) === 'pglite';
   await app.register(fastifyUnderPressure, {
-    maxEventLoopDelay: 1000,
+    maxEventLoopDelay: embedded ? 0 : 1000,
     exposeStatusRoute: false,
     pressureHandler: (_request, _reply, type, value) => {
       throw Object.assign(new Error(`The server is overloaded (${type}: ${value}); retry shortly`), {
@@ -158,7 +161,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(async (widget) => {
     // Preflights are answered for any origin; the request itself is refused (403) when the
     // project's allowlist does not hold the origin. The refusal stays readable for the widget.
-    await widget.register(fastifyCors, { origin: true, methods: ['GET', 'POST'], maxAge: 86400 });
+    await widget.register(fastifyCors, {
+      origin: true,
+      methods: ['GET', 'POST'],
+      maxAge: 86400,
+      // The widget honours Retry-After on 429 and 503.
+      exposedHeaders: ['retry-after'],
+    });
     await widget.register(widgetConfigRoute);
     await widget.register(createResponsesRoute);
     await widget.register(createEventsRoute);

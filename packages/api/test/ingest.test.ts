@@ -308,6 +308,8 @@ describe.each(databaseTargets())('POST /v1/responses on $name', (target) => {
       );
       expect(allowed.statusCode).toBe(202);
       expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example');
+      // The widget reads Retry-After across origins.
+      expect(String(allowed.headers['access-control-expose-headers'])).toContain('retry-after');
       const serverSide = await post({
         key: project.publicKey,
         responses: [aResponse(project.surveyIds.nps)],

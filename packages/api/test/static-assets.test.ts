@@ -14,6 +14,7 @@ describe('static assets', () => {
   beforeAll(async () => {
     fs.mkdirSync(widgetDir);
     fs.writeFileSync(path.join(widgetDir, 'widget.js'), '(()=>{})();');
+    fs.writeFileSync(path.join(widgetDir, 'widget.mjs'), 'export const init = () => {};');
     database = await openDatabase({});
     await database.migrate();
   });
@@ -31,6 +32,11 @@ describe('static assets', () => {
     expect(reply.headers['cross-origin-resource-policy']).toBe('cross-origin');
     expect(reply.headers.etag).toBeTruthy();
     expect(reply.body).toBe('(()=>{})();');
+    // The ES module is imported cross-origin by single-page apps: a CORS request.
+    const esm = await app.inject({ url: '/widget.mjs', headers: { origin: 'https://app.example' } });
+    expect(esm.statusCode).toBe(200);
+    expect(esm.headers['access-control-allow-origin']).toBe('*');
+    fs.renameSync(path.join(widgetDir, 'widget.mjs'), path.join(widgetDir, 'widget.mjs.off'));
     const missing = await app.inject({ url: '/widget.mjs' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().detail).toMatch(/pnpm build/);

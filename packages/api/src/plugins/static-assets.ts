@@ -20,9 +20,13 @@ export async function staticAssets(app: FastifyInstance, options: StaticAssetsOp
     app.get(`/${file}`, { schema: { hide: true } }, async (_request, reply) => {
       if (!fs.existsSync(`${options.widgetDir}/${file}`)) throw notBuilt('widget');
       // Not versioned by URL, so cached briefly; the ETag makes revalidation cheap.
-      return reply
-        .header('cache-control', 'public, max-age=300, stale-while-revalidate=86400')
-        .sendFile(file, options.widgetDir, { cacheControl: false });
+      return (
+        reply
+          .header('cache-control', 'public, max-age=300, stale-while-revalidate=86400')
+          // An ES module imported from another origin is a CORS request; the bundle is public.
+          .header('access-control-allow-origin', '*')
+          .sendFile(file, options.widgetDir, { cacheControl: false })
+      );
     });
   }
 

@@ -4,7 +4,7 @@
  */
 import { Readable } from 'node:stream';
 import type { ResponseListQuery, ResponseRecord } from '@closeloop/shared';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { respondents, responses } from '../db/schema/index.ts';
 import { responseFilters, toResponseRecord } from './responses.ts';
@@ -67,10 +67,10 @@ function csvRow(record: ResponseRecord): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
-async function* pages(db: Db, projectId: string, query: Omit<ResponseListQuery, 'limit' | 'cursor'>) {
+async function* pages(db: Db, filters: SQL[]) {
   let after: { at: Date; id: string } | null = null;
   for (;;) {
-    const conditions = responseFilters(projectId, query);
+    const conditions = [...filters];
     if (after) {
       // A row comparison walks the (project_id, submitted_at, id) index; an OR of the two would not.
       conditions.push(
@@ -108,10 +108,13 @@ export function exportResponses(
   projectId: string,
   query: Omit<ResponseListQuery, 'limit' | 'cursor'>,
   format: 'csv' | 'ndjson',
+  viewerUserId?: string | null,
 ): Readable {
+  // Built (and so validated) before the first byte is sent: a bad filter is still a 400.
+  const filters = responseFilters(projectId, query, viewerUserId);
   async function* lines() {
     if (format === 'csv') yield `${csvColumns.join(',')}\r\n`;
-    for await (const page of pages(db, projectId, query)) {
+    for await (const page of pages(db, filters)) {
       yield page
         .map((record) => (format === 'csv' ? csvRow(record) : `${JSON.stringify(record)}\n`))
         .join('');

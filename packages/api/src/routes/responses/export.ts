@@ -31,6 +31,7 @@ export const exportResponsesRoute: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { format, ...filters } = request.query;
+      const stream = exportResponses(app.db, projectIdOf(request), filters, format, request.auth?.userId);
       const stamp = new Date().toISOString().slice(0, 10);
       reply
         .header(
@@ -40,7 +41,7 @@ export const exportResponsesRoute: FastifyPluginAsyncZod = async (app) => {
         .header('content-disposition', `attachment; filename="responses-${stamp}.${format}"`)
         .header('cache-control', 'no-store');
       // Streams bypass the serializer; the schema above documents the body.
-      return reply.send(exportResponses(app.db, projectIdOf(request), filters, format) as never);
+      return reply.send(stream as never);
     },
   );
 };

@@ -1,0 +1,388 @@
+import type { Metrics, ResponseList, Segments, Survey } from '@closeloop/shared';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { downloadExport } from './exportResponses.ts';
+import { formatInterval, formatRate, formatScore, scoreLabel } from './format.ts';
+import { TrendChart } from './TrendChart.tsx';
+
+/** What the dashboard needs from the inbox's API client. */
+export interface InsightsApi {
+  /** GET a JSON document (throws an Error with the problem's detail on failure). */
+  get<T>(path: string): Promise<T>;
+  /** GET a raw response (streamed export). */
+  fetchRaw(path: string): Promise<Response>;
+}
+
+const ranges = { '30d': 30, '90d': 90, '12m': 365 } as const;
+type Range = keyof typeof ranges;
+
+type Load<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; value: T };
+
+function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Load<T> {
+  const [result, setResult] = useState<Load<T>>({ state: 'loading' });
+  useEffect(() => {
+    let current = true;
+    setResult({ state: 'loading' });
+    load().then(
+      (value) => current && setResult({ state: 'ready', value }),
+      (error: Error) => current && setResult({ state: 'error', message: error.message }),
+    );
+    return () => {
+      current = false;
+    };
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller lists what the load depends on
+  }, deps);
+  return result;
+}
+
+function Status<T>({
+  load,
+  children,
+  empty,
+}: {
+  load: Load<T>;
+  children: (value: T) => preact.ComponentChildren;
+  empty?: string;
+}) {
+  if (load.state === 'loading')
+    return (
+      <p class="insights-status" aria-busy="true">
+        Loading…
+      </p>
+    );
+  if (load.state === 'error')
+    return (
+      <p class="insights-status insights-error" role="alert">
+        {load.message}
+      </p>
+    );
+  const content = children(load.value);
+  return <>{content ?? (empty ? <p class="insights-status">{empty}</p> : null)}</>;
+}
+
+/** The insights dashboard for one survey: trend with confidence band, distribution, response rate, segments, comments, export. */
+export function InsightsPage({ api }: { api: InsightsApi }) {
+  const surveys = useLoad(() => api.get<{ data: Survey[] }>('/v1/surveys').then((body) => body.data), []);
+  const [surveyId, setSurveyId] = useState<string>('');
+  const [interval, setInterval] = useState<'day' | 'week' | 'month'>('week');
+  const [range, setRange] = useState<Range>('90d');
+  const [segmentBy, setSegmentBy] = useState<'page' | 'locale' | 'trait'>('page');
+  const [traitKey, setTraitKey] = useState('plan');
+  const [showTable, setShowTable] = useState(false);
+
+  const list = surveys.state === 'ready' ? surveys.value : [];
+  const survey = list.find((item) => item.id === surveyId) ?? list[0];
+  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  // The window ends now, rounded to the minute so every panel asks about the same period.
+  const window_ = useMemo(() => {
+    const to = new Date(Math.ceil(Date.now() / 60_000) * 60_000);
+    const from = new Date(to.getTime() - ranges[range] * 86_400_000);
+    return { from: from.toISOString(), to: to.toISOString() };
+  }, [range]);
+  const query = useMemo(() => {
+    const params = new URLSearchParams({ from: window_.from, to: window_.to });
+    if (survey) params.set('surveyId', survey.id);
+    return params;
+  }, [survey?.id, window_]);
+
+  const metrics = useLoad<Metrics | null>(
+    () =>
+      survey
+        ? api.get<Metrics>(
+            `/v1/metrics?${query}&interval=${interval}&timezone=${encodeURIComponent(timezone)}`,
+          )
+        : Promise.resolve(null),
+    [survey?.id, interval, query],
+  );
+  const segments = useLoad<Segments | null>(
+    () =>
+      survey && (segmentBy !== 'trait' || traitKey)
+        ? api.get<Segments>(
+            `/v1/metrics/segments?${query}&by=${segmentBy}${segmentBy === 'trait' ? `&traitKey=${encodeURIComponent(traitKey)}` : ''}`,
+          )
+        : Promise.resolve(null),
+    [survey?.id, query, segmentBy, traitKey],
+  );
+  const comments = useLoad<ResponseList | null>(
+    () => (survey ? api.get<ResponseList>(`/v1/responses?${query}&limit=100`) : Promise.resolve(null)),
+    [survey?.id, query],
+  );
+
+  return (
+    <section class="insights" aria-labelledby="insights-title">
+      <h1 id="insights-title">Insights</h1>
+      <Status load={surveys} empty="No surveys yet: create one under Surveys.">
+        {(items) =>
+          items.length === 0 ? null : (
+            <form class="insights-controls" onSubmit={(event) => event.preventDefault()}>
+              <label>
+                Survey
+                <select value={survey?.id} onChange={(event) => setSurveyId(event.currentTarget.value)}>
+                  {items.map((item) => (
+                    <option key={item.id} value={item.id}>
+                      {item.name} ({item.kind.toUpperCase()})
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Range
+                <select value={range} onChange={(event) => setRange(event.currentTarget.value as Range)}>
+                  <option value="30d">Last 30 days</option>
+                  <option value="90d">Last 90 days</option>
+                  <option value="12m">Last 12 months</option>
+                </select>
+              </label>
+              <label>
+                Interval
+                <select
+                  value={interval}
+                  onChange={(event) => setInterval(event.currentTarget.value as typeof interval)}
+                >
+                  <option value="day">Day</option>
+                  <option value="week">Week</option>
+                  <option value="month">Month</option>
+                </select>
+              </label>
+              <ExportButton api={api} query={query} />
+            </form>
+          )
+        }
+      </Status>
+
+      <Status load={metrics}>
+        {(value) =>
+          value && (
+            <>
+              <Headline metrics={value} />
+              <div class="insights-panel">
+                <div class="insights-panel-head">
+                  <h2>Trend</h2>
+                  <button type="button" aria-pressed={showTable} onClick={() => setShowTable(!showTable)}>
+                    {showTable ? 'Show chart' : 'Show as table'}
+                  </button>
+                </div>
+                {showTable ? <TrendTable metrics={value} /> : <TrendChart metrics={value} />}
+              </div>
+              <Distribution metrics={value} />
+            </>
+          )
+        }
+      </Status>
+
+      <div class="insights-panel">
+        <div class="insights-panel-head">
+          <h2>Segments</h2>
+          <label>
+            By
+            <select
+              value={segmentBy}
+              onChange={(event) => setSegmentBy(event.currentTarget.value as typeof segmentBy)}
+            >
+              <option value="page">Page</option>
+              <option value="locale">Locale</option>
+              <option value="trait">Trait</option>
+            </select>
+          </label>
+          {segmentBy === 'trait' && (
+            <label>
+              Trait
+              <input
+                value={traitKey}
+                onChange={(event) => setTraitKey(event.currentTarget.value.trim())}
+                size={12}
+              />
+            </label>
+          )}
+        </div>
+        <Status load={segments} empty="No segments.">
+          {(value) => value && <SegmentTable segments={value} />}
+        </Status>
+      </div>
+
+      <div class="insights-panel">
+        <h2>Comments in this period</h2>
+        <Status load={comments}>
+          {(value) => {
+            const withComments = value?.data.filter((response) => response.comment) ?? [];
+            if (withComments.length === 0) return <p class="insights-status">No comments in this period.</p>;
+            return (
+              <ul class="insights-comments">
+                {withComments.slice(0, 20).map((response) => (
+                  <li key={response.id}>
+                    <a href={`#/responses/${response.id}`}>
+                      <span class="insights-comment-score">{response.score}</span>
+                    </a>{' '}
+                    <span class="insights-comment-text">{response.comment}</span>{' '}
+                    <time dateTime={response.submittedAt}>
+                      {new Date(response.submittedAt).toLocaleDateString()}
+                    </time>
+                  </li>
+                ))}
+              </ul>
+            );
+          }}
+        </Status>
+      </div>
+    </section>
+  );
+}
+
+function Headline({ metrics }: { metrics: Metrics }) {
+  const { total, change, kind } = metrics;
+  const changeText =
+    change.difference === null
+      ? 'no earlier period to compare'
+      : `${change.difference >= 0 ? '+' : '−'}${Math.abs(Math.round(change.difference * 10) / 10)} against the period before — ${
+          change.significant ? 'a significant change' : 'within noise'
+        }`;
+  return (
+    <div class="insights-headline">
+      <div>
+        <div class="insights-score" data-testid="insights-score">
+          {formatScore(kind, total.score)}
+        </div>
+        <div>{scoreLabel[kind]}</div>
+      </div>
+      <dl>
+        <dt>Responses</dt>
+        <dd data-testid="insights-n">{total.n.toLocaleString('en-US')}</dd>
+        <dt>Confidence</dt>
+        <dd>{formatInterval(total)}</dd>
+        <dt>Response rate</dt>
+        <dd>{formatRate(total.responseRate)}</dd>
+        <dt>Change</dt>
+        <dd class={change.significant ? 'insights-significant' : ''}>{changeText}</dd>
+      </dl>
+    </div>
+  );
+}
+
+function TrendTable({ metrics }: { metrics: Metrics }) {
+  return (
+    <table class="insights-table">
+      <caption>
+        {scoreLabel[metrics.kind]} per {metrics.interval}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">From</th>
+          <th scope="col">Score</th>
+          <th scope="col">95 % interval</th>
+          <th scope="col">Responses</th>
+          <th scope="col">Response rate</th>
+          <th scope="col">Change</th>
+        </tr>
+      </thead>
+      <tbody>
+        {metrics.buckets.map((bucket) => (
+          <tr key={bucket.start}>
+            <th scope="row">{new Date(bucket.start).toLocaleDateString()}</th>
+            <td>{formatScore(metrics.kind, bucket.score)}</td>
+            <td>{bucket.ci ? `${Math.round(bucket.ci.low)} – ${Math.round(bucket.ci.high)}` : '—'}</td>
+            <td>{bucket.n}</td>
+            <td>{formatRate(bucket.responseRate)}</td>
+            <td>
+              {bucket.change.difference === null
+                ? '—'
+                : `${Math.round(bucket.change.difference)}${bucket.change.significant ? ' (significant)' : ''}`}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Distribution({ metrics }: { metrics: Metrics }) {
+  const { histogram, distribution, n } = metrics.total;
+  const largest = Math.max(1, ...Object.values(histogram));
+  return (
+    <div class="insights-panel">
+      <h2>Distribution</h2>
+      <p>
+        {Object.entries(distribution)
+          .map(([band, count]) => `${band}: ${count} (${n ? Math.round((count / n) * 100) : 0} %)`)
+          .join(' · ')}
+      </p>
+      <ul class="insights-bars">
+        {Object.entries(histogram).map(([score, count]) => (
+          <li key={score}>
+            <span class="insights-bar-label">{score}</span>
+            <span class="insights-bar" style={{ width: `${(count / largest) * 100}%` }} />
+            <span class="insights-bar-count">{count}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function SegmentTable({ segments }: { segments: Segments }) {
+  if (segments.segments.length === 0) return <p class="insights-status">No responses in this period.</p>;
+  return (
+    <table class="insights-table">
+      <thead>
+        <tr>
+          <th scope="col">
+            {segments.by === 'page' ? 'Page' : segments.by === 'locale' ? 'Locale' : 'Value'}
+          </th>
+          <th scope="col">Score</th>
+          <th scope="col">95 % interval</th>
+          <th scope="col">Responses</th>
+        </tr>
+      </thead>
+      <tbody>
+        {segments.segments.map((segment) => (
+          <tr key={segment.value ?? '(none)'}>
+            <th scope="row">{segment.value ?? '(none)'}</th>
+            <td>{formatScore(segments.kind, segment.score)}</td>
+            <td>{segment.ci ? `${Math.round(segment.ci.low)} – ${Math.round(segment.ci.high)}` : '—'}</td>
+            <td>{segment.n}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ExportButton({ api, query }: { api: InsightsApi; query: URLSearchParams }) {
+  const [rows, setRows] = useState<number | null>(null);
+  const [message, setMessage] = useState('');
+  const controller = useRef<AbortController | null>(null);
+  const start = async (format: 'csv' | 'ndjson') => {
+    controller.current = new AbortController();
+    setRows(0);
+    setMessage('');
+    try {
+      const total = await downloadExport(api.fetchRaw, query, format, setRows, controller.current.signal);
+      setMessage(`Exported ${total.toLocaleString('en-US')} responses.`);
+    } catch (error) {
+      setMessage((error as Error).name === 'AbortError' ? 'Export cancelled.' : (error as Error).message);
+    } finally {
+      setRows(null);
+    }
+  };
+  return (
+    <div class="insights-export">
+      {rows === null ? (
+        <>
+          <button type="button" onClick={() => start('csv')}>
+            Export CSV
+          </button>
+          <button type="button" onClick={() => start('ndjson')}>
+            Export NDJSON
+          </button>
+        </>
+      ) : (
+        <>
+          <progress aria-label="Export progress" />
+          <span>{rows.toLocaleString('en-US')} rows…</span>
+          <button type="button" onClick={() => controller.current?.abort()}>
+            Cancel
+          </button>
+        </>
+      )}
+      <span role="status">{message}</span>
+    </div>
+  );
+}
