@@ -4,10 +4,10 @@
  */
 import { Readable } from 'node:stream';
 import type { ResponseListQuery, ResponseRecord } from '@closeloop/shared';
-import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { respondents, responses } from '../db/schema/index.ts';
-import { responseFilters, toResponseRecord } from './responses.ts';
+import { responses } from '../db/schema/index.ts';
+import { responseFilters, selectRecords, toResponseRecord } from './responses.ts';
 
 export const exportPageSize = 1000;
 
@@ -77,20 +77,7 @@ async function* pages(db: Db, filters: SQL[]) {
         sql`(${responses.submittedAt}, ${responses.id}) > (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`,
       );
     }
-    const rows = await db
-      .select({
-        response: responses,
-        respondent: {
-          externalId: respondents.externalId,
-          email: respondents.email,
-          traits: respondents.traits,
-        },
-      })
-      .from(responses)
-      .leftJoin(
-        respondents,
-        and(eq(respondents.projectId, responses.projectId), eq(respondents.id, responses.respondentId)),
-      )
+    const rows = await selectRecords(db)
       .where(and(...conditions))
       .orderBy(asc(responses.submittedAt), asc(responses.id))
       .limit(exportPageSize);

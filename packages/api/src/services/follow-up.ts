@@ -11,11 +11,11 @@ import {
 } from '@closeloop/shared';
 import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { respondents, responseNotes, responses, secretKeys, staffUsers } from '../db/schema/index.ts';
+import { responseNotes, responses, secretKeys, staffUsers } from '../db/schema/index.ts';
 import { Errors, ValidationError } from '../errors.ts';
 import type { Auth } from '../plugins/auth.ts';
 import { type ActivityInput, actorOf, recordActivity } from './activity.ts';
-import { getResponse, responseFilters, toResponseRecord } from './responses.ts';
+import { getResponse, responseFilters, selectRecords, toResponseRecord } from './responses.ts';
 
 const responseNotFound = (id: string) => new Errors.NotFound(`No response ${id} in this project`);
 
@@ -182,20 +182,7 @@ export async function respondentHistory(db: Db, projectId: string, responseId: s
     .where(and(eq(responses.projectId, projectId), eq(responses.id, responseId)));
   if (!current) throw responseNotFound(responseId);
   if (!current.respondentId) return [];
-  const rows = await db
-    .select({
-      response: responses,
-      respondent: {
-        externalId: respondents.externalId,
-        email: respondents.email,
-        traits: respondents.traits,
-      },
-    })
-    .from(responses)
-    .leftJoin(
-      respondents,
-      and(eq(respondents.projectId, responses.projectId), eq(respondents.id, responses.respondentId)),
-    )
+  const rows = await selectRecords(db)
     .where(
       and(
         eq(responses.projectId, projectId),

@@ -50,7 +50,8 @@ export function toResponseRecord({ response, respondent }: RecordRow): ResponseR
   };
 }
 
-function selectRecords(db: Db) {
+/** Responses joined with their respondents, ready for `toResponseRecord`. */
+export function selectRecords(db: Db) {
   return db
     .select(recordColumns)
     .from(responses)
