@@ -29,7 +29,6 @@ function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Load<T> {
     return () => {
       current = false;
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller lists what the load depends on
   }, deps);
   return result;
 }
