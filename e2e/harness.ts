@@ -40,7 +40,7 @@ export interface StartedServer {
 
 export interface StartOptions {
   allowedOrigins?: string[];
-  /** Replace the default surveys: NPS shown at once, CSAT on track('show-csat'), CES on track('show-ces'). */
+  /** Replace the default surveys: NPS shown at once, CSAT on track('checkout-completed'), CES on track('support-chat-closed'), the demo project's events. */
   surveys?: { nps?: Partial<SurveyCreate>; csat?: Partial<SurveyCreate>; ces?: Partial<SurveyCreate> };
   cooldownDays?: number;
   /** Staff users to create (signed in with `staffPassword`), e.g. ['agent', 'viewer']. */
@@ -75,14 +75,14 @@ const defaults: Record<'nps' | 'csat' | 'ces', SurveyCreate> = {
     name: 'CSAT',
     kind: 'csat',
     texts: { en: { question: 'How satisfied are you?' } },
-    targeting: { delaySeconds: 0, onEvent: 'show-csat' },
+    targeting: { delaySeconds: 0, onEvent: 'checkout-completed' },
     recontact: { afterDays: 0 },
   },
   ces: {
     name: 'CES',
     kind: 'ces',
     texts: { en: { question: 'It was easy to do what I wanted.' } },
-    targeting: { delaySeconds: 0, onEvent: 'show-ces' },
+    targeting: { delaySeconds: 0, onEvent: 'support-chat-closed' },
     recontact: { afterDays: 0 },
   },
 };

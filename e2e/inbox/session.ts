@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { staffPassword } from '../harness.ts';
+import { type StartedServer, staffPassword } from '../harness.ts';
 
 /** Signs in through the inbox's own form. */
 export async function signIn(page: Page, baseUrl: string, email: string) {
@@ -8,4 +8,50 @@ export async function signIn(page: Page, baseUrl: string, email: string) {
   await page.getByLabel('Password').fill(staffPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+export interface Answer {
+  id?: string;
+  surveyId: string;
+  score: number;
+  comment?: string;
+  respondent?: { externalId?: string; email?: string; traits?: Record<string, unknown> };
+  submittedAt?: string;
+}
+
+/** Stores responses as the widget sends them (text/plain, public key); returns their ids in order. */
+export async function answer(server: StartedServer, answers: Answer[]): Promise<string[]> {
+  const responses = answers.map((item, index) => ({
+    id: item.id ?? crypto.randomUUID(),
+    context: { url: 'https://shop.example/checkout', locale: 'en' },
+    // One second apart, in the order given, so lists sort predictably.
+    submittedAt: item.submittedAt ?? new Date(Date.now() - (answers.length - index) * 1000).toISOString(),
+    ...item,
+  }));
+  const reply = await fetch(`${server.url}/v1/responses`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: JSON.stringify({ key: server.publicKey, responses }),
+  });
+  if (reply.status !== 202) throw new Error(`answer: ${reply.status} ${await reply.text()}`);
+  return responses.map((response) => response.id);
+}
+
+/** Calls the management API with the project's secret key. */
+export async function manage<T = unknown>(
+  server: StartedServer,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const reply = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${server.secretKey}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!reply.ok) throw new Error(`${method} ${path}: ${reply.status} ${await reply.text()}`);
+  return (reply.status === 204 ? undefined : await reply.json()) as T;
 }

@@ -15,7 +15,6 @@ document.addEventListener('securitypolicyviolation', (event) => {
 });
 
 document.addEventListener('DOMContentLoaded', () => {
-  document
-    .getElementById('show-csat')
-    ?.addEventListener('click', () => window.closeloop('track', 'show-csat'));
+  for (const button of document.querySelectorAll('button[data-track]'))
+    button.addEventListener('click', () => window.closeloop('track', button.dataset.track));
 });

@@ -8,7 +8,7 @@ identify('user-42', { plan: 'pro', locale: navigator.language });
 const view = document.getElementById('view');
 const render = () => {
   view.textContent = `You are on ${location.pathname}`;
-  if (location.pathname === '/checkout') track('checkout-complete');
+  if (location.pathname === '/checkout') track('checkout-completed');
 };
 document.addEventListener('click', (event) => {
   const link = event.target instanceof Element && event.target.closest('a[data-route]');

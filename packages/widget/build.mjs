@@ -1,8 +1,9 @@
-// Builds dist/widget.js (script tag, IIFE) and dist/widget.mjs (ES module) and prints their sizes.
-import { readFileSync } from 'node:fs';
+// Builds dist/widget.js (script tag, IIFE) and dist/widget.mjs (ES module), each with a .gz and a
+// .br beside it that the API serves to browsers accepting them, and prints their sizes.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -32,7 +33,18 @@ await Promise.all([
 ]);
 
 for (const file of ['widget.js', 'widget.mjs']) {
-  const code = readFileSync(join(root, 'dist', file));
+  const path = join(root, 'dist', file);
+  const code = readFileSync(path);
+  const gzip = gzipSync(code, { level: 9 });
+  const brotli = brotliCompressSync(code, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_SIZE_HINT]: code.length,
+    },
+  });
+  writeFileSync(`${path}.gz`, gzip);
+  writeFileSync(`${path}.br`, brotli);
   const kb = (bytes) => `${(bytes / 1024).toFixed(2)} KB`;
-  console.log(`dist/${file}  ${kb(code.length)} raw  ${kb(gzipSync(code, { level: 9 }).length)} gzip`);
+  console.log(`dist/${file}  ${kb(code.length)} raw  ${kb(gzip.length)} gzip  ${kb(brotli.length)} brotli`);
 }

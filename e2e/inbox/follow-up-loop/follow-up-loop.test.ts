@@ -1,23 +1,32 @@
 /**
- * The whole loop in real Chromium: a detractor answers, the response appears in Open with its due
- * date, an agent takes it (keyboard), notes it, replies by email (a real SMTP server receives the
- * message) and resolves it; it leaves Open. A viewer cannot resolve: the UI hides it and the API
- * refuses. A script payload in the comment stays text.
+ * The whole loop in real Chromium: a customer signed in on the demo shop (/demo) answers the NPS
+ * survey with a 3 through the widget; the response appears in Open with its due date, an agent
+ * takes it (keyboard), notes it, replies by email (a real SMTP server receives the message) and
+ * resolves it; it leaves Open. A viewer cannot resolve: the UI hides it and the API refuses. A
+ * script payload in the comment stays text.
  */
+import { createDemoProject, createStaffUser } from '@closeloop/api';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchBrowser } from '../../browser.ts';
-import { type StartedServer, startServer } from '../../harness.ts';
+import { type StartedServer, staffPassword, startServer } from '../../harness.ts';
+import { axeSource, ensureWidgetBuilt } from '../../widget/support.ts';
 import { signIn } from '../session.ts';
 import { startSmtp } from '../smtp.ts';
 
 const payload = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> checkout broke`;
+const customer = { email: 'sam@customer.example', name: 'Sam Shopper' };
 
-describe.runIf(hasChromium)('follow-up loop in the inbox', () => {
+describe.runIf(hasChromium)('follow-up loop from the demo shop to the inbox', () => {
   let server: StartedServer;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let browser: Browser;
-  const responseId = crypto.randomUUID();
+  let demoProjectId: string;
+  let responseId: string;
+  const staff: { agent: { email: string; name: string }; viewer: { email: string; name: string } } = {
+    agent: { email: '', name: 'Alex Agent' },
+    viewer: { email: '', name: 'Vic Viewer' },
+  };
   const problems: string[] = [];
 
   const watch = (page: Page) => {
@@ -30,35 +39,103 @@ describe.runIf(hasChromium)('follow-up loop in the inbox', () => {
   };
 
   beforeAll(async () => {
+    ensureWidgetBuilt();
     smtp = await startSmtp();
-    server = await startServer({ staff: ['agent', 'viewer'], config: { smtpUrl: smtp.url } });
+    server = await startServer({ config: { smtpUrl: smtp.url } });
+    // The demo project, as `closeloop start` makes it on a new database: its NPS survey shows on
+    // /demo after two seconds, and the default rules open NPS 0–6 for 48 hours.
+    const demo = await createDemoProject(server.database.db);
+    demoProjectId = demo.project.id;
+    for (const role of ['agent', 'viewer'] as const) {
+      staff[role].email = `${role}-${demoProjectId.slice(0, 8)}@staff.example`;
+      await createStaffUser(server.database.db, demoProjectId, {
+        email: staff[role].email,
+        name: staff[role].name,
+        role,
+        password: staffPassword,
+      });
+    }
     browser = await launchBrowser();
-    // A detractor answers through the widget endpoint, as the widget sends it (text/plain).
-    const answered = await fetch(`${server.url}/v1/responses`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain', origin: 'https://shop.example' },
-      body: JSON.stringify({
-        key: server.publicKey,
-        responses: [
-          {
-            id: responseId,
-            surveyId: server.surveys.nps,
-            score: 3,
-            comment: payload,
-            respondent: { externalId: 'cust-9', email: 'dana@customer.example', traits: { plan: 'pro' } },
-            context: { url: 'https://shop.example/checkout', locale: 'en' },
-            submittedAt: new Date().toISOString(),
-          },
-        ],
-      }),
-    });
-    expect(answered.status).toBe(202);
   });
 
   afterAll(async () => {
+    // The database may be shared with later test files: leave no second demo project behind.
+    if (demoProjectId)
+      await server?.query('update projects set is_demo = false where id = $1', [demoProjectId]);
     await browser?.close();
     await server?.close();
     await smtp?.close();
+  });
+
+  it('the demo page passes axe-core, widget included', async () => {
+    // axe is injected as an inline script, which the page's own CSP rightly refuses.
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/demo`);
+    await page.getByRole('radio', { name: '3', exact: true }).waitFor({ timeout: 15_000 });
+    await page.addScriptTag({ content: axeSource });
+    const violations = await page.evaluate(async () => {
+      const axe = (
+        window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<any> } }
+      ).axe;
+      const results = await axe.run(document, { resultTypes: ['violations'] });
+      return results.violations.map((violation: any) => `${violation.id}: ${violation.help}`);
+    });
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+
+  it('a customer signed in on the demo page answers NPS 3 through the widget, with their email', async () => {
+    const [demo] = await server.query<{ public_key: string }>(
+      'select public_key from projects where id = $1',
+      [demoProjectId],
+    );
+    const page = await browser.newPage();
+    watch(page);
+    await page.goto(`${server.url}/demo`);
+    expect(await page.locator('script[data-key]').getAttribute('data-key')).toBe(demo!.public_key);
+
+    // The shop says who is signed in; the form starts with a demo customer and can be changed.
+    expect(await page.getByLabel('Email').inputValue()).toBe('dana@customer.example');
+    await page.getByLabel('Email').fill(customer.email);
+    await page.getByLabel('Name').fill(customer.name);
+    await page.getByRole('button', { name: 'Sign in as this customer' }).click();
+    await page.getByRole('status').filter({ hasText: customer.email }).waitFor();
+
+    // The NPS survey appears after two seconds; 3, then the comment.
+    await page.getByRole('radio', { name: '3', exact: true }).click({ timeout: 15_000 });
+    await page.locator('closeloop-widget textarea').fill(payload);
+    await page.locator('closeloop-widget button[type=submit]').click();
+
+    const stored = () =>
+      server.query<{
+        id: string;
+        score: number;
+        comment: string | null;
+        email: string | null;
+        external_id: string | null;
+        traits: Record<string, unknown>;
+      }>(
+        `select r.id, r.score, r.comment, p.email, p.external_id, p.traits
+           from responses r join respondents p on p.project_id = r.project_id and p.id = r.respondent_id
+          where r.project_id = $1`,
+        [demoProjectId],
+      );
+    await expect.poll(async () => (await stored())[0]?.comment ?? null, { timeout: 15_000 }).toBe(payload);
+    const [row] = await stored();
+    expect(row).toMatchObject({ score: 3, email: customer.email, external_id: customer.email });
+    expect(row!.traits).toMatchObject({ name: customer.name });
+    responseId = row!.id;
+
+    // The page's other content still works: the checkout button asks the CSAT question.
+    await expect.poll(() => page.locator('closeloop-widget').count(), { timeout: 15_000 }).toBe(0);
+    await page.getByRole('button', { name: 'Complete a checkout (CSAT)' }).click();
+    await page.getByText('How satisfied are you with your experience today?').waitFor();
+    await page.keyboard.press('Escape');
+    // After a reload the page still signs in the customer chosen before.
+    await page.reload();
+    expect(await page.getByLabel('Email').inputValue()).toBe(customer.email);
+    await page.close();
   });
 
   it('serves the inbox under a strict CSP', async () => {
@@ -71,7 +148,8 @@ describe.runIf(hasChromium)('follow-up loop in the inbox', () => {
   });
 
   it('an agent takes the response from Open, notes it, replies by email and resolves it', async () => {
-    const agent = server.staff[0]!;
+    expect(responseId).toBeDefined();
+    const agent = staff.agent;
     const context = await browser.newContext();
     const page = await context.newPage();
     watch(page);
@@ -91,12 +169,18 @@ describe.runIf(hasChromium)('follow-up loop in the inbox', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('status').waitFor();
     expect(page.url()).toContain(`#/responses/${responseId}`);
-    expect(await page.getByTestId('assignee').textContent()).toBe(agent.name);
+    await expect.poll(() => page.getByTestId('assignee').textContent()).toBe(agent.name);
     const due = Date.parse(
       (await server.query<{ due_at: string }>('select due_at from responses where id = $1', [responseId]))[0]!
         .due_at,
     );
     expect(due - Date.now()).toBeGreaterThan(47 * 3600_000);
+
+    // Who answered, and what the rule did, from the activity's own detail.
+    expect(await page.locator('.facts').first().textContent()).toContain(customer.email);
+    await expect
+      .poll(() => page.locator('[data-activity="rule_applied"]').textContent())
+      .toMatch(/^Rule "Detractors \(NPS 0–6\)" matched → follow-up Open, due .+/);
 
     // The payload is shown as text and never runs.
     expect(await page.getByTestId('comment').textContent()).toBe(payload);
@@ -104,16 +188,16 @@ describe.runIf(hasChromium)('follow-up loop in the inbox', () => {
     expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
 
     // A note.
-    await page.getByLabel('Add an internal note').fill('Called Dana, refund promised');
+    await page.getByLabel('Add an internal note').fill('Called Sam, refund promised');
     await page.getByRole('button', { name: 'Add note' }).click();
-    await page.getByText('Called Dana, refund promised').waitFor();
+    await page.getByText('Called Sam, refund promised').waitFor();
 
     // An email reply, received by the SMTP server.
     await page.getByLabel('Message').fill('Sorry about the checkout — your refund is on its way.');
     await page.getByRole('button', { name: 'Send reply' }).click();
     await page.getByRole('status').filter({ hasText: 'Sent.' }).waitFor();
     expect(smtp.received).toHaveLength(1);
-    expect(smtp.received[0]!.to).toEqual(['dana@customer.example']);
+    expect(smtp.received[0]!.to).toEqual([customer.email]);
     expect(smtp.received[0]!.raw).toContain('your refund is on its way');
     await page.locator('[data-activity="reply_sent"]').waitFor();
 
@@ -146,7 +230,7 @@ describe.runIf(hasChromium)('follow-up loop in the inbox', () => {
     await server.query("update responses set follow_up_status = 'open', resolved_at = null where id = $1", [
       responseId,
     ]);
-    const viewer = server.staff[1]!;
+    const viewer = staff.viewer;
     const context = await browser.newContext();
     const page = await context.newPage();
     watch(page);

@@ -9,10 +9,33 @@ import { hasChromium, launchBrowser } from '../../browser.ts';
 import { type StartedServer, startServer } from '../../harness.ts';
 import { signIn } from '../session.ts';
 
+const day = 86_400_000;
+
 describe.runIf(hasChromium)('insights dashboard', () => {
   let server: StartedServer;
   let browser: Browser;
   let npsCount: number;
+  let quietSurveyId: string;
+
+  /** Stores responses through the widget endpoint, 100 per request. */
+  async function answer(responses: object[]) {
+    for (let i = 0; i < responses.length; i += 100) {
+      const reply = await fetch(`${server.url}/v1/responses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: server.publicKey, responses: responses.slice(i, i + 100) }),
+      });
+      expect(reply.status).toBe(202);
+    }
+  }
+  const anAnswer = (surveyId: string, score: number, daysAgo: number, comment?: string) => ({
+    id: crypto.randomUUID(),
+    surveyId,
+    score,
+    ...(comment ? { comment } : {}),
+    context: { url: 'https://shop.example/checkout', locale: 'en' },
+    submittedAt: new Date(Date.now() - daysAgo * day).toISOString(),
+  });
 
   beforeAll(async () => {
     server = await startServer({ staff: ['viewer'] });
@@ -22,6 +45,22 @@ describe.runIf(hasChromium)('insights dashboard', () => {
       months: 3,
       seed: 7,
     });
+    // A comment with line breaks is one record of the CSV export, however many lines it spans.
+    await answer([anAnswer(server.surveys.nps, 2, 1, 'Checkout failed.\nTwice.\r\nThen it worked.')]);
+    // A survey whose comments are all older than its newest 150 responses.
+    const created = await fetch(`${server.url}/v1/surveys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.secretKey}` },
+      body: JSON.stringify({ name: 'Quiet survey', kind: 'csat', texts: { en: { question: 'Satisfied?' } } }),
+    });
+    expect(created.status).toBe(201);
+    quietSurveyId = (await created.json()).id;
+    await answer([
+      anAnswer(quietSurveyId, 1, 70, 'Older comment one'),
+      anAnswer(quietSurveyId, 2, 65, 'Older comment two'),
+      anAnswer(quietSurveyId, 5, 60, 'Older comment three'),
+      ...Array.from({ length: 150 }, (_, i) => anAnswer(quietSurveyId, 1 + (i % 5), 1 + (i % 30))),
+    ]);
     const [row] = await server.query<{ n: number }>(
       'select count(*)::int as n from responses where project_id = $1 and survey_id = $2',
       [server.projectId, server.surveys.nps],
@@ -89,7 +128,11 @@ describe.runIf(hasChromium)('insights dashboard', () => {
     await expect
       .poll(() => page.getByRole('rowheader', { name: 'https://shop.example/checkout', exact: true }).count())
       .toBe(1);
-    expect(await page.locator('.insights-comments li').count()).toBeGreaterThan(0);
+    // The newest 20 comments of the period, then 20 more on request.
+    const comments = page.locator('.insights-comments li');
+    await expect.poll(() => comments.count()).toBe(20);
+    await page.getByRole('button', { name: 'More comments' }).click();
+    await expect.poll(() => comments.count()).toBe(40);
 
     // The export streams every response of the survey in range.
     const download = page.waitForEvent('download');
@@ -100,6 +143,25 @@ describe.runIf(hasChromium)('insights dashboard', () => {
       .toBe(`Exported ${npsCount.toLocaleString('en-US')} responses.`);
     expect(file.suggestedFilename()).toMatch(/^responses-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("shows a period's comments even when its newest responses have none", async () => {
+    const context = await browser.newContext({ timezoneId: 'Europe/Berlin' });
+    const page = await context.newPage();
+    await signIn(page, server.url, server.staff[0]!.email);
+    await page.goto(`${server.url}/inbox/#/insights`);
+    await page.getByLabel('Survey').selectOption(quietSurveyId);
+    await page.getByLabel('Range').selectOption('90d');
+    const comments = page.locator('.insights-comments li .insights-comment-text');
+    await expect
+      .poll(() => comments.allTextContents())
+      .toEqual(['Older comment three', 'Older comment two', 'Older comment one']);
+    expect(await page.getByRole('button', { name: 'More comments' }).count()).toBe(0);
+    // 30 days back, none of them is in the period.
+    await page.getByLabel('Range').selectOption('30d');
+    await expect.poll(() => page.getByText('No comments in this period.').isVisible()).toBe(true);
+    expect(await comments.count()).toBe(0);
     await context.close();
   });
 });

@@ -61,8 +61,8 @@ describe.skipIf(!hasChromium)('axe-core on the widget', () => {
     await ui.close.click();
 
     for (const [event, option] of [
-      ['show-csat', 'Satisfied'],
-      ['show-ces', '6'],
+      ['checkout-completed', 'Satisfied'],
+      ['support-chat-closed', '6'],
     ] as const) {
       await page.evaluate(
         (name) => (window as unknown as { closeloop: (...args: unknown[]) => void }).closeloop('track', name),

@@ -55,8 +55,11 @@ describe.skipIf(!hasChromium)('strict CSP page', () => {
     await ui.comment.fill('Fine under CSP');
     await ui.send.click();
     await expect.poll(() => ui.live.textContent()).toBe('Thank you for your feedback!');
-    await page.getByRole('button', { name: 'Track "show-csat"' }).click();
     await expect.poll(async () => (await waitForResponses(server, 1))[0]!.comment).toBe('Fine under CSP');
+    // the thank-you closes by itself; the page's button (wired in app.js) asks the CSAT survey
+    await expect.poll(() => ui.host.count(), { timeout: 10_000 }).toBe(0);
+    await page.getByRole('button', { name: 'Track "checkout-completed"' }).click();
+    await ui.radio('Satisfied').waitFor();
 
     expect(
       await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),

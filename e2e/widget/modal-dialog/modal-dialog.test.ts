@@ -1,12 +1,13 @@
 /**
  * The page opens a `<dialog>` with showModal(), which goes to the top layer above the widget and
  * makes everything outside it inert. The widget stays visible on top and can still be answered,
- * whether the dialog opened before or after the survey appeared.
+ * whether the dialog opened before or after the survey appeared. Escape in the widget closes only
+ * the widget. Neither a popover nor a fullscreen element the page shows after the widget covers it.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from '../../browser.ts';
-import { useScenario, waitForResponses, widget } from '../support.ts';
+import { storedResponses, useScenario, waitForResponses, widget } from '../support.ts';
 
 /** What the browser hit-tests at the centre of the option: the widget's own button, or not. */
 async function topmostAt(page: Page, name: string) {
@@ -61,7 +62,10 @@ describe.skipIf(!hasChromium)('host modal dialog', () => {
 
     await openDialog(page);
     await page.evaluate(() =>
-      (window as unknown as { closeloop: (...args: unknown[]) => void }).closeloop('track', 'show-ces'),
+      (window as unknown as { closeloop: (...args: unknown[]) => void }).closeloop(
+        'track',
+        'support-chat-closed',
+      ),
     );
     await ui.radio('7').waitFor();
     expect(await topmostAt(page, '7')).toBe('widget:7');
@@ -71,5 +75,62 @@ describe.skipIf(!hasChromium)('host modal dialog', () => {
     await expect
       .poll(async () => (await waitForResponses(scenario.server, 2)).map((row) => row.score))
       .toContain(7);
+  });
+
+  it('closes only the widget on Escape, and gives focus back inside the dialog', async () => {
+    const page = await scenario.browser.newPage();
+    await page.goto(scenario.fixture.url);
+    const ui = widget(page);
+    await ui.radio('4').waitFor();
+    await openDialog(page);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('close-dialog');
+    await ui.radio('4').focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => ui.host.count()).toBe(0);
+    expect(
+      await page.evaluate(() => (document.getElementById('host-dialog') as HTMLDialogElement).open),
+    ).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('close-dialog');
+    // the page's own Escape still works
+    await page.keyboard.press('Escape');
+    await expect
+      .poll(() => page.evaluate(() => (document.getElementById('host-dialog') as HTMLDialogElement).open))
+      .toBe(false);
+  });
+
+  it('stays above a popover the page shows after it', async () => {
+    const page = await scenario.browser.newPage();
+    await page.goto(scenario.fixture.url);
+    const ui = widget(page);
+    await ui.radio('4').waitFor();
+    await ui.radio('4').focus();
+    await page.evaluate(() => document.getElementById('host-popover')!.showPopover());
+    await expect.poll(() => topmostAt(page, '4')).toBe('widget:4');
+    // raised without losing the visitor's place
+    expect(
+      await page.evaluate(
+        () => document.querySelector('closeloop-widget')?.shadowRoot?.activeElement?.textContent,
+      ),
+    ).toBe('4');
+    const before = (await storedResponses(scenario.server)).length;
+    await ui.radio('4').click();
+    expect((await waitForResponses(scenario.server, before + 1)).at(-1)!.score).toBe(4);
+  });
+
+  it('stays above and usable in an element the page puts in fullscreen after it', async () => {
+    const page = await scenario.browser.newPage();
+    await page.goto(scenario.fixture.url);
+    const ui = widget(page);
+    await ui.radio('4').waitFor();
+    await page.locator('#fullscreen').click();
+    await expect.poll(() => page.evaluate(() => document.fullscreenElement?.id)).toBe('stage');
+    await expect.poll(() => topmostAt(page, '4')).toBe('widget:4');
+    await ui.radio('6').click();
+    await ui.comment.waitFor();
+    await page.evaluate(() => document.exitFullscreen());
+    await expect
+      .poll(() => page.evaluate(() => document.querySelector('closeloop-widget')?.parentElement?.tagName))
+      .toBe('BODY');
+    expect(await ui.comment.isVisible()).toBe(true);
   });
 });

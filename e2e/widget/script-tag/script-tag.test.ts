@@ -6,7 +6,15 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from '../../browser.ts';
-import { examplesDir, focusedInWidget, useScenario, waitForResponses, watch, widget } from '../support.ts';
+import {
+  examplesDir,
+  focusedInWidget,
+  storedResponses,
+  useScenario,
+  waitForResponses,
+  watch,
+  widget,
+} from '../support.ts';
 
 describe.skipIf(!hasChromium)('script tag, answered with the keyboard only', () => {
   const scenario = useScenario(join(examplesDir, 'script-tag'), {}, (server) => ({
@@ -18,12 +26,24 @@ describe.skipIf(!hasChromium)('script tag, answered with the keyboard only', () 
     const { browser, fixture, server } = scenario;
     const page = await browser.newPage();
     const watched = watch(page);
+    const bundle = page.waitForResponse((response) => response.url().endsWith('/widget.js'));
     await page.goto(fixture.url);
+    // the API sends the script brotli-compressed (about 8 KB instead of 20 KB)
+    expect((await bundle).headers()['content-encoding']).toBe('br');
     const ui = widget(page);
     await expect.poll(() => focusedInWidget(page)).toBe('0');
+    // the entrance animation is over; arrows move focus between the same buttons of the same
+    // dialog, so it neither plays again nor makes the panel flash
+    await page.waitForTimeout(300);
+    await ui.root.evaluate((root) => root.setAttribute('data-seen', ''));
+    const zero = await ui.radio('0').elementHandle();
 
     for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
     expect(await focusedInWidget(page)).toBe('9');
+    expect(
+      await ui.root.evaluate((root) => [root.hasAttribute('data-seen'), root.getAnimations().length]),
+    ).toEqual([true, 0]);
+    expect(await zero!.evaluate((radio) => radio.isConnected)).toBe(true);
     const ring = await ui.radio('9').evaluate((radio) => {
       const style = getComputedStyle(radio);
       return { style: style.outlineStyle, width: style.outlineWidth };
@@ -62,5 +82,33 @@ describe.skipIf(!hasChromium)('script tag, answered with the keyboard only', () 
       ]);
     await expect.poll(async () => (await events()).length).toBe(1);
     expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+  });
+
+  it('gives focus back to the last thing focused on the page, after the widget took it', async () => {
+    const { browser, fixture } = scenario;
+    const page = await browser.newPage();
+    await page.goto(fixture.url);
+    const ui = widget(page);
+    await expect.poll(() => focusedInWidget(page)).toBe('0');
+    const button = page.getByRole('button', { name: 'Track "checkout-completed"' });
+    await button.focus();
+    await ui.radio('3').focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => ui.host.count()).toBe(0);
+    expect(await button.evaluate((element) => element === document.activeElement)).toBe(true);
+  });
+
+  it("shows the demo project's CSAT survey from its button", async () => {
+    const { browser, fixture, server } = scenario;
+    const page = await browser.newPage();
+    await page.goto(fixture.url);
+    const ui = widget(page);
+    await ui.radio('0').waitFor();
+    await ui.close.click();
+    await page.getByRole('button', { name: 'Track "checkout-completed"' }).click();
+    await ui.radio('Very satisfied').click();
+    await expect
+      .poll(async () => (await storedResponses(server)).some((row) => row.survey_id === server.surveys.csat))
+      .toBe(true);
   });
 });

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import querystring from 'node:querystring';
 import { fileURLToPath } from 'node:url';
 import { limits } from '@closeloop/shared';
 import fastifyCookie from '@fastify/cookie';
@@ -18,10 +21,14 @@ import {
 import { Redis } from 'ioredis';
 import { type Config, loadConfig } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
+import { documentProblems } from './openapi.ts';
 import { authPlugin } from './plugins/auth.ts';
+import { connectionsPlugin } from './plugins/connections.ts';
 import { databasePlugin } from './plugins/database.ts';
+import { jsonBodyPlugin } from './plugins/json-body.ts';
 import { mailerPlugin } from './plugins/mailer.ts';
-import { problemsPlugin } from './plugins/problems.ts';
+import { problemsPlugin, sendProblem } from './plugins/problems.ts';
+import { sharedStoreWithLocalFallback } from './plugins/rate-limit-store.ts';
 import { staticAssets } from './plugins/static-assets.ts';
 import { authRoutes, sessionRoute } from './routes/auth/index.ts';
 import { createEventsRoute } from './routes/events/create.ts';
@@ -60,6 +67,46 @@ export interface BuildAppOptions {
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 
+/** Query strings: an empty value (`?maxScore=`) means the parameter was not given. */
+function parseQuery(text: string): Record<string, string | string[]> {
+  const query = querystring.parse(text) as Record<string, string | string[]>;
+  for (const [key, value] of Object.entries(query)) {
+    const kept = Array.isArray(value) ? value.filter((item) => item !== '') : value;
+    if (kept === '' || (Array.isArray(kept) && kept.length === 0)) delete query[key];
+    else query[key] = Array.isArray(kept) && kept.length === 1 ? kept[0]! : kept;
+  }
+  return query;
+}
+
+/** Errors Node reports before a request exists (a bad request line, headers too large): problem+json too. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const code = status === 408 ? 'request_timeout' : status === 431 ? 'headers_too_large' : 'invalid_request';
+  const requestId = randomUUID();
+  const body = JSON.stringify({
+    type: `urn:closeloop:problem:${code}`,
+    title: STATUS_CODES[status],
+    status,
+    detail:
+      status === 431
+        ? 'The request headers are too large'
+        : status === 408
+          ? 'The request took too long to arrive'
+          : 'The request is not valid HTTP',
+    code,
+    requestId,
+  });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 /** Builds the Closeloop API. Never listens: `server.ts` does, and tests use `app.inject()`. */
 export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const config: Readonly<Config> = Object.freeze({ ...loadConfig({}), ...options.config });
@@ -73,6 +120,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
+    routerOptions: { querystringParser: parseQuery },
+    // A malformed path (`/v1/surveys/%E0%A4%A`) is a problem like any other.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      sendProblem(request, reply, 400, 'invalid_request', error.message);
+    },
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('config', config);
@@ -81,11 +135,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  // Beacons and preflight-free fetches send JSON as text/plain.
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
-
   // External plugins
+  await app.register(connectionsPlugin);
   await app.register(problemsPlugin);
+  // Beacons and preflight-free fetches send JSON as text/plain.
+  await app.register(jsonBodyPlugin);
   await app.register(fastifyHelmet, {
     // The widget script and its endpoints are loaded by other sites.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
@@ -106,11 +160,41 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       });
     },
   });
+  // Rate-limit counts are shared through Redis when REDIS_URL is set; while Redis cannot answer,
+  // each replica counts on its own (plugins/rate-limit-store.ts) and says so once in the log.
   const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false })
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 })
     : null;
-  if (redis) app.addHook('onClose', async () => void (await redis.quit()));
-  await app.register(fastifyRateLimit, { global: false, ...(redis ? { redis } : {}) });
+  let redisDown = false;
+  const onRedisError = (error: Error) => {
+    if (!redisDown)
+      app.log.warn({ err: error }, 'Redis unavailable: rate limits count per replica until it is back');
+    redisDown = true;
+  };
+  if (redis) {
+    redis.on('error', onRedisError);
+    redis.on('ready', () => {
+      if (redisDown) app.log.info('Redis is back: rate limits are shared again');
+      redisDown = false;
+    });
+    app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
+    // Start counting in Redis from the first request: wait until it is ready, or has failed once.
+    await new Promise<void>((resolve) => {
+      const settle = () => {
+        clearTimeout(timer);
+        redis.off('ready', settle);
+        redis.off('error', settle);
+        resolve();
+      };
+      const timer = setTimeout(settle, 2000);
+      redis.once('ready', settle);
+      redis.once('error', settle);
+    });
+  }
+  await app.register(fastifyRateLimit, {
+    global: false,
+    ...(redis ? { store: sharedStoreWithLocalFallback(redis, onRedisError) } : {}),
+  });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -134,6 +218,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       },
     },
     transform: jsonSchemaTransform,
+    transformObject: documentProblems,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
@@ -167,6 +252,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       maxAge: 86400,
       // The widget honours Retry-After on 429 and 503.
       exposedHeaders: ['retry-after'],
+      // An OPTIONS request that is not a preflight gets the route's own answer, not a text/plain 400.
+      strictPreflight: false,
     });
     await widget.register(widgetConfigRoute);
     await widget.register(createResponsesRoute);

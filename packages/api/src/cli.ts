@@ -189,19 +189,59 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** The first error code in an error's cause chain (errno names like ECONNREFUSED, SQLSTATEs). */
+function codeOf(error: unknown): string | undefined {
+  for (let cause = error; cause && typeof cause === 'object'; cause = (cause as { cause?: unknown }).cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    const nested = (cause as { errors?: unknown[] }).errors?.[0];
+    if (nested) return codeOf(nested);
+  }
+  return undefined;
+}
+
+/** A reason the database could not be used at all: no server, refused login, no such database. */
+function databaseProblem(error: unknown): string | undefined {
+  const code = codeOf(error) ?? '';
+  const network = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH'];
+  if (!network.includes(code) && !/^(08|28|3D)[0-9A-Z]{3}$/.test(code)) return undefined;
+  let where = 'the database';
+  try {
+    const url = new URL(process.env.DATABASE_URL ?? '');
+    where = `the database at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+  } catch {
+    // no usable URL to name
+  }
+  let cause: unknown = error;
+  while ((cause as { cause?: unknown })?.cause) cause = (cause as { cause: unknown }).cause;
+  const reason = (cause as Error)?.message || code;
+  return `Cannot use ${where} (DATABASE_URL): ${reason}`;
+}
+
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${usage}`);
+  const code = codeOf(error);
+  if (error instanceof UsageError || code?.startsWith('ERR_PARSE_ARGS_')) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
     process.exit(2);
   }
   if (
     error instanceof ConfigError ||
     error instanceof DataDirLockedError ||
     error instanceof InvalidOriginError ||
-    (error as { code?: string }).code === 'email_taken' ||
-    (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+    code?.toLowerCase() === 'email_taken'
   ) {
     console.error((error as Error).message);
+    process.exit(1);
+  }
+  const database = databaseProblem(error);
+  if (database) {
+    console.error(database);
+    process.exit(1);
+  }
+  // A failed query: the database's reason, not the whole statement (which can be kilobytes).
+  const cause = (error as { cause?: unknown }).cause;
+  if (typeof (error as { query?: unknown }).query === 'string' && cause instanceof Error) {
+    console.error(`The database refused the command: ${cause.message}${code ? ` (${code})` : ''}`);
     process.exit(1);
   }
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

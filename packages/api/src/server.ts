@@ -46,22 +46,24 @@ export async function startServer(config: Readonly<Config>, print: (line: string
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = config.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  // The banner is gathered first and printed at once, so log lines cannot land in its middle.
+  const lines: string[] = [];
   const demo = await findDemoProject(database.db);
-  print('');
-  print(`  Closeloop is running at ${url}`);
-  print(`  Database: ${database.driver === 'pglite' ? `embedded (${config.dataDir})` : 'PostgreSQL'}`);
+  lines.push('');
+  lines.push(`  Closeloop is running at ${url}`);
+  lines.push(`  Database: ${database.driver === 'pglite' ? `embedded (${config.dataDir})` : 'PostgreSQL'}`);
   if (demo) {
-    print(`  Demo page:     ${url}/demo`);
-    print(`  Public key:    ${demo.publicKey}`);
+    lines.push(`  Demo page:     ${url}/demo`);
+    lines.push(`  Public key:    ${demo.publicKey}`);
   }
   if (created) {
-    print(`  Secret key:    ${created.secretKey}   (shown once — keep it; it is stored hashed)`);
+    lines.push(`  Secret key:    ${created.secretKey}   (shown once — keep it; it is stored hashed)`);
   } else if (demo) {
-    print('  Secret key:    printed on the first start; make another with `pnpm closeloop create-key`');
+    lines.push('  Secret key:    printed on the first start; make another with `pnpm closeloop create-key`');
   }
-  print(`  API reference: ${url}/docs`);
-  print(`  Inbox:         ${url}/inbox/`);
-  for (const line of await inboxAccessLines(database.db, url)) print(line);
+  lines.push(`  API reference: ${url}/docs`);
+  lines.push(`  Inbox:         ${url}/inbox/`);
+  lines.push(...(await inboxAccessLines(database.db, url)));
   if (demo) {
     const demoSurveys = await database.db
       .select({ id: surveys.id, kind: surveys.kind })
@@ -70,7 +72,7 @@ export async function startServer(config: Readonly<Config>, print: (line: string
       .orderBy(asc(surveys.createdAt));
     const order = ['nps', 'csat', 'ces'];
     demoSurveys.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
-    for (const survey of demoSurveys) print(`  Survey (${survey.kind}):`.padEnd(17) + survey.id);
+    for (const survey of demoSurveys) lines.push(`  Survey (${survey.kind}):`.padEnd(17) + survey.id);
     const nps = demoSurveys.find((survey) => survey.kind === 'nps');
     if (nps) {
       const body = JSON.stringify({
@@ -86,13 +88,14 @@ export async function startServer(config: Readonly<Config>, print: (line: string
           },
         ],
       });
-      print('');
-      print('  Try it — store a response, then list it:');
-      print(`    curl -i ${url}/v1/responses -H 'content-type: text/plain' -d '${body}'`);
-      print(`    curl ${url}/v1/responses -H 'authorization: Bearer ${created?.secretKey ?? 'sk_…'}'`);
+      lines.push('');
+      lines.push('  Try it — store a response, then list it:');
+      lines.push(`    curl -i ${url}/v1/responses -H 'content-type: text/plain' -d '${body}'`);
+      lines.push(`    curl ${url}/v1/responses -H 'authorization: Bearer ${created?.secretKey ?? 'sk_…'}'`);
     }
   }
-  print('');
+  lines.push('');
+  for (const line of lines) print(line);
 
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -43,6 +43,33 @@ function start(): Promise<{ child: ChildProcess; banner: string }> {
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('closeloop CLI', () => {
+  it.each([
+    [['create-project', '--name'], /argument missing/],
+    [['seed', '--responses', '5', 'extra'], /Unexpected argument 'extra'/],
+    [['seed', '--responses', '-5'], /--responses/],
+  ])('answers %j with the reason and the usage, exit 2, no stack trace', async (args, reason) => {
+    const result = await cli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(reason);
+    expect(result.stderr).toContain('Commands:');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names DATABASE_URL in one line when the database cannot be reached', async () => {
+    const result = await run(process.execPath, [bin, 'migrate'], {
+      env: { ...env, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
+      timeout: 60_000,
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(
+      /^Cannot use the database at 127\.0\.0\.1:1\/none \(DATABASE_URL\): .*ECONNREFUSED/,
+    );
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('starts on an empty embedded database with a demo project, and serves it', async () => {
     const { child, banner } = await start();
     try {

@@ -99,6 +99,28 @@ describe.each(databaseTargets())('follow-up rules on $name', (target) => {
     expect(detractor.followUp.assigneeId).toBeNull();
   });
 
+  it('matches a survey and assigns a user given by ids in capitals', async () => {
+    const project = await ctx.newProject();
+    const agent = await signIn(ctx, project.projectId, 'agent');
+    const created = await ctx.asKey(project.secretKey, {
+      method: 'POST',
+      url: '/v1/follow-up-rules',
+      payload: {
+        name: 'Promoters of this survey',
+        conditions: { surveyId: project.surveyIds.nps.toUpperCase(), scoreAtLeast: 9 },
+        effects: { assign: { type: 'user', userId: agent.userId.toUpperCase() } },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().conditions.surveyId).toBe(project.surveyIds.nps);
+    const item = aResponse(project.surveyIds.nps, { score: 10 });
+    await ingest(project, [item]);
+    expect((await get(project, item.id)).followUp).toMatchObject({
+      status: 'open',
+      assigneeId: agent.userId,
+    });
+  });
+
   it('opens a partial response when a rule needs the comment that arrives later', async () => {
     const project = await ctx.newProject();
     await ctx.asKey(project.secretKey, {
@@ -113,11 +135,7 @@ describe.each(databaseTargets())('follow-up rules on $name', (target) => {
     expect((await get(project, item.id)).followUp).toMatchObject({ status: 'open', tags: ['commented'] });
   });
 
-  it('assigns round-robin among agents, admins and owners (never viewers)', async () => {
-    const project = await ctx.newProject();
-    const first = await signIn(ctx, project.projectId, 'agent');
-    const second = await signIn(ctx, project.projectId, 'admin');
-    await signIn(ctx, project.projectId, 'viewer');
+  const assignRoundRobin = async (project: TestProject) => {
     const rules = await ctx.asKey(project.secretKey, { method: 'GET', url: '/v1/follow-up-rules' });
     const npsRule = rules.json().data.find((rule: { name: string }) => rule.name.startsWith('Detractors'));
     const patched = await ctx.asKey(project.secretKey, {
@@ -126,12 +144,79 @@ describe.each(databaseTargets())('follow-up rules on $name', (target) => {
       payload: { effects: { dueInHours: 24, assign: { type: 'round_robin' } } },
     });
     expect(patched.statusCode, patched.body).toBe(200);
-    const items = Array.from({ length: 4 }, () => aResponse(project.surveyIds.nps, { score: 0 }));
-    await ingest(project, items.slice(0, 3));
-    await ingest(project, items.slice(3));
+  };
+
+  it('assigns round-robin among active agents only (never owners, admins, viewers or deactivated agents)', async () => {
+    const project = await ctx.newProject();
+    await signIn(ctx, project.projectId, 'owner');
+    const admin = await signIn(ctx, project.projectId, 'admin');
+    const first = await signIn(ctx, project.projectId, 'agent');
+    const second = await signIn(ctx, project.projectId, 'agent');
+    const gone = await signIn(ctx, project.projectId, 'agent');
+    await signIn(ctx, project.projectId, 'viewer');
+    expect((await admin.inject({ method: 'DELETE', url: `/v1/users/${gone.userId}` })).statusCode).toBe(204);
+    await assignRoundRobin(project);
+    const items = Array.from({ length: 6 }, () => aResponse(project.surveyIds.nps, { score: 0 }));
+    // One request each, so the order of turns is the order of the items.
+    for (const item of items) await ingest(project, [item]);
     const assignees = [];
     for (const item of items) assignees.push((await get(project, item.id)).followUp.assigneeId);
-    expect(assignees).toEqual([first.userId, second.userId, first.userId, second.userId]);
+    expect(assignees).toEqual([first, second, first, second, first, second].map((agent) => agent.userId));
+  });
+
+  it('shares a batch between the agents and leaves responses unassigned when no agent is active', async () => {
+    const project = await ctx.newProject();
+    const owner = await signIn(ctx, project.projectId, 'owner');
+    await signIn(ctx, project.projectId, 'admin');
+    await assignRoundRobin(project);
+    const unowned = aResponse(project.surveyIds.nps, { score: 2 });
+    await ingest(project, [unowned]);
+    expect((await get(project, unowned.id)).followUp).toMatchObject({ status: 'open', assigneeId: null });
+
+    const first = await signIn(ctx, project.projectId, 'agent');
+    const second = await signIn(ctx, project.projectId, 'agent');
+    const batch = Array.from({ length: 4 }, () => aResponse(project.surveyIds.nps, { score: 1 }));
+    await ingest(project, batch);
+    const assignees = [];
+    for (const item of batch) assignees.push((await get(project, item.id)).followUp.assigneeId);
+    expect(assignees.filter((id) => id === first.userId)).toHaveLength(2);
+    expect(assignees.filter((id) => id === second.userId)).toHaveLength(2);
+    expect(assignees).not.toContain(owner.userId);
+  });
+
+  it('adds tags in lower case and once, from new, changed and earlier stored rules', async () => {
+    const project = await ctx.newProject();
+    const created = await ctx.asKey(project.secretKey, {
+      method: 'POST',
+      url: '/v1/follow-up-rules',
+      payload: { name: 'Tag all', conditions: {}, effects: { addTags: ['VIP', 'vip', 'Hot'] } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().effects.addTags).toEqual(['vip', 'hot']);
+    const changed = await ctx.asKey(project.secretKey, {
+      method: 'PATCH',
+      url: `/v1/follow-up-rules/${created.json().id}`,
+      payload: { effects: { addTags: ['Churn-Risk', 'HOT'] } },
+    });
+    expect(changed.json().effects.addTags).toEqual(['churn-risk', 'hot']);
+    // A rule stored before tags were lower-cased still adds them in lower case.
+    await ctx.database.query(
+      `update follow_up_rules set effects = jsonb_set(effects, '{addTags}', '["Legacy", "HOT"]') where project_id = $1 and name like 'Detractors%'`,
+      [project.projectId],
+    );
+    const agent = await signIn(ctx, project.projectId, 'agent');
+    const item = aResponse(project.surveyIds.nps, { score: 2 });
+    await ingest(project, [item]);
+    const stored = await get(project, item.id);
+    expect([...stored.followUp.tags].sort()).toEqual(['churn-risk', 'hot', 'legacy']);
+    const activity = await agent.inject({ method: 'GET', url: `/v1/responses/${item.id}/activity` });
+    const added = activity.json().data.map((a: { detail: { addedTags: string[] } }) => a.detail.addedTags);
+    expect(added).toEqual(
+      expect.arrayContaining([
+        ['legacy', 'hot'],
+        ['churn-risk', 'hot'],
+      ]),
+    );
   });
 
   it('opens nothing once the default rules are deleted or disabled', async () => {
@@ -192,6 +277,12 @@ describe.each(databaseTargets())('follow-up rules on $name', (target) => {
     ],
     ['an unknown condition', { conditions: { country: 'DE' }, effects: {} }, 'conditions'],
     ['a due time of 0 hours', { conditions: {}, effects: { dueInHours: 0 } }, 'effects.dueInHours'],
+    [
+      'a trait that is not valid Unicode text',
+      { conditions: { trait: { key: 'plan\ud800', value: 'pro' } }, effects: {} },
+      'conditions.trait.key',
+    ],
+    ['a tag of spaces only', { conditions: {}, effects: { addTags: ['  '] } }, 'effects.addTags.0'],
   ])('refuses a rule with %s (400) and stores nothing', async (_name, body, path) => {
     const project = await ctx.newProject();
     const reply = await ctx.asKey(project.secretKey, {

@@ -107,14 +107,82 @@ describe.each(databaseTargets())('working a response on $name', (target) => {
     ['a bad due date', { dueAt: 'tomorrow' }, 'dueAt'],
     ['a tag with a comma', { tags: ['a,b'] }, 'tags.0'],
     ['too many tags', { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, 'tags'],
-  ])('refuses %s with 400', async (_name, payload, path) => {
+    ['a tag of spaces only', { tags: ['ok', '   '] }, 'tags.1'],
+    ['a tag that is not valid Unicode text', { tags: ['\ud800'] }, 'tags.0'],
+    // Dates the database cannot store, or that are no sensible due date.
+    ['a due date in year 0', { dueAt: '0000-01-01T00:00:00Z' }, 'dueAt'],
+    ['a due date before year 1 by its offset', { dueAt: '0001-01-01T00:30:00+01:00' }, 'dueAt'],
+    ['a due date before 1970', { dueAt: '1969-12-31T23:59:59Z' }, 'dueAt'],
+    ['a due date after 9999 by its offset', { dueAt: '9999-12-31T23:59:59-05:00' }, 'dueAt'],
+    ['a due date in year 275760', { dueAt: '+275760-09-13T00:00:00Z' }, 'dueAt'],
+  ])('refuses %s with 400 and changes nothing', async (_name, payload, path) => {
     const project = await ctx.newProject();
     const agent = await signIn(ctx, project.projectId, 'agent');
     const id = await storeResponse(ctx, project);
+    const before = await agent.inject({ method: 'GET', url: `/v1/responses/${id}` });
     const reply = await agent.inject({ method: 'PATCH', url: `/v1/responses/${id}`, payload });
     expect(reply.statusCode).toBe(400);
     expect(reply.headers['content-type']).toContain('application/problem+json');
     expect(reply.json().errors.map((e: { path: string }) => e.path)).toContain(path);
+    const after = await agent.inject({ method: 'GET', url: `/v1/responses/${id}` });
+    expect(after.json().followUp).toEqual(before.json().followUp);
+  });
+
+  it('takes due dates at the edges: 1970 and the last instant of 9999', async () => {
+    const project = await ctx.newProject();
+    const agent = await signIn(ctx, project.projectId, 'agent');
+    const id = await storeResponse(ctx, project);
+    for (const dueAt of ['1970-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z']) {
+      const reply = await agent.inject({ method: 'PATCH', url: `/v1/responses/${id}`, payload: { dueAt } });
+      expect(reply.statusCode, reply.body).toBe(200);
+      expect(reply.json().followUp.dueAt).toBe(dueAt);
+    }
+  });
+
+  it('takes an assignee id in capitals as the same user, and records it once', async () => {
+    const project = await ctx.newProject();
+    const agent = await signIn(ctx, project.projectId, 'agent');
+    const id = await storeResponse(ctx, project);
+    const url = `/v1/responses/${id}`;
+    const upper = await agent.inject({
+      method: 'PATCH',
+      url,
+      payload: { assigneeId: agent.userId.toUpperCase() },
+    });
+    expect(upper.json().followUp.assigneeId).toBe(agent.userId);
+    const lower = await agent.inject({ method: 'PATCH', url, payload: { assigneeId: agent.userId } });
+    expect(lower.statusCode).toBe(200);
+    const activity = (await agent.inject({ method: 'GET', url: `${url}/activity` })).json().data;
+    const changes = activity.filter((a: { type: string }) => a.type === 'assignee_changed');
+    expect(changes.map((a: { detail: object }) => a.detail)).toEqual([{ from: null, to: agent.userId }]);
+  });
+
+  it('refuses a note that is not valid Unicode text (400) and stores nothing', async () => {
+    const project = await ctx.newProject();
+    const agent = await signIn(ctx, project.projectId, 'agent');
+    const id = await storeResponse(ctx, project);
+    for (const body of ['\ud800', 'Called back \udfff']) {
+      const reply = await agent.inject({
+        method: 'POST',
+        url: `/v1/responses/${id}/notes`,
+        payload: { body },
+      });
+      expect(reply.statusCode, reply.body).toBe(400);
+      expect(reply.json().errors[0]).toMatchObject({
+        path: 'body',
+        message: expect.stringContaining('Unicode'),
+      });
+    }
+    // A pair of surrogates is one character (an emoji), and is kept.
+    const emoji = await agent.inject({
+      method: 'POST',
+      url: `/v1/responses/${id}/notes`,
+      payload: { body: 'Happy \ud83d\ude00' },
+    });
+    expect(emoji.statusCode).toBe(201);
+    expect(emoji.json().body).toBe('Happy 😀');
+    const notes = await agent.inject({ method: 'GET', url: `/v1/responses/${id}/notes` });
+    expect(notes.json().data).toHaveLength(1);
   });
 
   it('refuses an assignee who is not active staff of the project, or a viewer', async () => {
@@ -232,6 +300,47 @@ describe.each(databaseTargets())('working a response on $name', (target) => {
     expect(withKey.json().errors[0].path).toBe('assignee');
     const badQueue = await agent.inject({ method: 'GET', url: '/v1/responses?queue=later' });
     expect(badQueue.statusCode).toBe(400);
+  });
+
+  it('keeps tags in lower case and once ("Billing" is "billing"); the tag filter and counts ignore case', async () => {
+    const project = await ctx.newProject();
+    const agent = await signIn(ctx, project.projectId, 'agent');
+    const tagged = await storeResponse(ctx, project, { score: 2 });
+    const other = await storeResponse(ctx, project, { score: 1 });
+    const url = `/v1/responses/${tagged}`;
+    const first = await agent.inject({
+      method: 'PATCH',
+      url,
+      payload: { tags: ['Billing', 'billing', ' VIP '] },
+    });
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().followUp.tags).toEqual(['billing', 'vip']);
+    // The same tags in other letters are no change, and record nothing.
+    const same = await agent.inject({ method: 'PATCH', url, payload: { tags: ['VIP', 'BILLING'] } });
+    expect(same.json().followUp.tags).toEqual(['billing', 'vip']);
+    const activity = (await agent.inject({ method: 'GET', url: `${url}/activity` })).json().data;
+    const tagChanges = activity.filter((a: { type: string }) => a.type === 'tags_changed');
+    expect(tagChanges.map((a: { detail: object }) => a.detail)).toEqual([
+      { added: ['billing', 'vip'], removed: [] },
+    ]);
+    await agent.inject({ method: 'PATCH', url: `/v1/responses/${other}`, payload: { tags: ['shipping'] } });
+
+    for (const tag of ['billing', 'Billing', 'BILLING', '%20billing%20']) {
+      const list = await agent.inject({ method: 'GET', url: `/v1/responses?tag=${tag}` });
+      expect(
+        list.json().data.map((r: { id: string }) => r.id),
+        tag,
+      ).toEqual([tagged]);
+      const counts = await agent.inject({ method: 'GET', url: `/v1/inbox/counts?tag=${tag}` });
+      expect(counts.json(), tag).toMatchObject({ open: 1, all: 1 });
+    }
+    const exported = await agent.inject({ method: 'GET', url: '/v1/responses/export?format=ndjson&tag=VIP' });
+    expect(
+      exported.body
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).id),
+    ).toEqual([tagged]);
   });
 
   it("shows the respondent's other responses, and none for an anonymous one", async () => {

@@ -216,7 +216,7 @@ describe.each(databaseTargets())('POST /v1/responses on $name', (target) => {
         'invalid_request',
         'responses.0.submittedAt',
       ],
-      ['a missing key', (p) => ({ responses: [aResponse(p.surveyIds.nps)] }), 400, 'invalid_request', 'key'],
+      ['a missing key', (p) => ({ responses: [aResponse(p.surveyIds.nps)] }), 401, 'missing_key'],
       [
         'an unknown key',
         (p) => ({ key: 'pk_doesnotexist', responses: [aResponse(p.surveyIds.nps)] }),
@@ -226,9 +226,8 @@ describe.each(databaseTargets())('POST /v1/responses on $name', (target) => {
       [
         'a secret key instead of the public key',
         (p) => ({ key: p.secretKey, responses: [aResponse(p.surveyIds.nps)] }),
-        400,
-        'invalid_request',
-        'key',
+        401,
+        'invalid_key',
       ],
     ];
 

@@ -123,8 +123,9 @@ describe.each(databaseTargets())('GET /v1/metrics on $name', (target) => {
     );
     expect(reply.statusCode).toBe(200);
     const { buckets } = reply.json();
+    // The first bucket (Oct 1 in Berlin) starts at 22:00 UTC the day before, clipped to `from`.
     expect(buckets.map((b: { start: string }) => b.start)).toEqual([
-      '2026-09-30T22:00:00.000Z',
+      '2026-10-01T00:00:00.000Z',
       '2026-10-01T22:00:00.000Z',
       '2026-10-02T22:00:00.000Z',
       '2026-10-03T22:00:00.000Z',
@@ -163,6 +164,78 @@ describe.each(databaseTargets())('GET /v1/metrics on $name', (target) => {
     expect(german.total.n).toBe(1);
   });
 
+  it('clips the first and last bucket to the range', async () => {
+    const project = await ctx.newProject();
+    await seed(ctx, project);
+    // Thursday Oct 1 to Saturday Oct 3 12:00: one week bucket (Monday Sep 28 to Monday Oct 5).
+    const body = (
+      await metrics(
+        project,
+        `surveyId=${project.surveyIds.nps}&interval=week&from=2026-10-01T00:00:00Z&to=2026-10-03T12:00:00Z`,
+      )
+    ).json();
+    expect(body.buckets.map((b: { start: string; end: string; n: number }) => [b.start, b.end, b.n])).toEqual(
+      [['2026-10-01T00:00:00.000Z', '2026-10-03T12:00:00.000Z', 6]],
+    );
+  });
+
+  it('answers ranges at the end of year 9999 (the last bucket ends at `to`)', async () => {
+    const project = await ctx.newProject();
+    for (const timezone of ['UTC', 'Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+      const reply = await metrics(
+        project,
+        `kind=nps&interval=month&timezone=${timezone}&from=9999-12-31T00:00:00Z&to=9999-12-31T23:59:59Z`,
+      );
+      expect(reply.statusCode, reply.body).toBe(200);
+      const { buckets } = reply.json();
+      expect(buckets[0].start).toBe('9999-12-31T00:00:00.000Z');
+      expect(buckets.at(-1).end).toBe('9999-12-31T23:59:59.000Z');
+    }
+    const early = await metrics(
+      project,
+      'kind=nps&interval=month&timezone=America/New_York&from=1970-01-01T00:00:00Z&to=1970-03-01T00:00:00Z',
+    );
+    expect(early.statusCode, early.body).toBe(200);
+    expect(early.json().buckets[0].start).toBe('1970-01-01T00:00:00.000Z');
+  });
+
+  it('defaults `from` to 30 days (day), 12 weeks (week) or 365 days (month, segments) before `to`, as documented', async () => {
+    const project = await ctx.newProject();
+    const to = '2026-10-04T00:00:00.000Z';
+    const before = (days: number) => new Date(Date.parse(to) - days * 86_400_000).toISOString();
+    for (const [interval, days] of [
+      ['day', 30],
+      ['week', 84],
+      ['month', 365],
+    ] as const) {
+      const body = (await metrics(project, `kind=nps&interval=${interval}&to=${to}`)).json();
+      expect(body.from).toBe(before(days));
+    }
+    const openapi = (await ctx.app.inject({ url: '/openapi.json' })).json();
+    const fromParameter = openapi.paths['/v1/metrics'].get.parameters.find(
+      (parameter: { name: string }) => parameter.name === 'from',
+    );
+    expect(fromParameter.description).toContain('30 days (interval=day), 12 weeks (week) or 365 days');
+  });
+
+  it('refuses a time zone that Intl knows but the database does not', async () => {
+    const project = await ctx.newProject();
+    for (const url of [
+      '/v1/metrics?kind=nps&timezone=US/Pacific-New',
+      '/v1/metrics/segments?kind=nps&by=page&timezone=US/Pacific-New',
+    ]) {
+      const reply = await ctx.asKey(project.secretKey, { method: 'GET', url });
+      expect(reply.statusCode, reply.body).toBe(400);
+      expect(reply.json().errors).toEqual([
+        { path: 'timezone', message: expect.stringContaining('Pacific-New') },
+      ]);
+    }
+    // Names are matched without case and answered in the database's spelling.
+    const lower = await metrics(project, 'kind=nps&timezone=europe/berlin');
+    expect(lower.statusCode).toBe(200);
+    expect(lower.json().timezone).toBe('Europe/Berlin');
+  });
+
   it.each([
     ['no survey or kind', 'interval=day', 'surveyId'],
     ['an unknown interval', 'kind=nps&interval=hour', 'interval'],
@@ -176,6 +249,42 @@ describe.each(databaseTargets())('GET /v1/metrics on $name', (target) => {
     const reply = await metrics(project, query.replace('SURVEY', project.surveyIds.nps));
     expect(reply.statusCode).toBe(400);
     expect(reply.json().errors.map((e: { path: string }) => e.path)).toContain(path);
+  });
+
+  it.runIf(target.name === 'postgres')('runs on Postgres connections with JIT off', async () => {
+    const rows = await Promise.all(
+      Array.from({ length: 3 }, () => ctx.database.query<{ jit: string }>('show jit')),
+    );
+    expect(rows.map(([row]) => row!.jit)).toEqual(['off', 'off', 'off']);
+  });
+
+  it('counts impressions per bucket, and for the period before, for a survey and for a kind', async () => {
+    const project = await ctx.newProject();
+    await seed(ctx, project);
+    const range = 'interval=day&from=2026-10-01T00:00:00Z&to=2026-10-04T00:00:00Z';
+    // A dismissal counts for nothing.
+    const dismissed = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      payload: {
+        key: project.publicKey,
+        events: [
+          {
+            id: crypto.randomUUID(),
+            surveyId: project.surveyIds.nps,
+            type: 'dismissed',
+            at: at('2026-10-01T07:00:00Z'),
+          },
+        ],
+      },
+    });
+    expect(dismissed.statusCode).toBe(202);
+    for (const scope of [`surveyId=${project.surveyIds.nps}`, 'kind=nps']) {
+      const body = (await metrics(project, `${scope}&${range}`)).json();
+      expect(body.buckets.map((b: { shown: number }) => b.shown)).toEqual([8, 0, 6]);
+      expect(body.total.shown).toBe(14);
+      expect(body.previous.shown).toBe(4);
+    }
   });
 
   it("answers 404 for another project's survey", async () => {
@@ -204,5 +313,227 @@ describe.each(databaseTargets())('GET /v1/metrics on $name', (target) => {
     ]);
     const missingKey = await ctx.asKey(project.secretKey, { method: 'GET', url: url('trait') });
     expect(missingKey.statusCode).toBe(400);
+  });
+
+  it('counts locales that differ only in case as one segment, as the locale filter does', async () => {
+    const project = await ctx.newProject();
+    const { nps } = project.surveyIds;
+    const context = (locale: string) => ({ url: 'https://shop.example/', locale });
+    const posted = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/responses',
+      payload: {
+        key: project.publicKey,
+        responses: [
+          aResponse(nps, { score: 10, submittedAt: at('2026-10-01T08:00:00Z'), context: context('en') }),
+          aResponse(nps, { score: 0, submittedAt: at('2026-10-01T09:00:00Z'), context: context('EN') }),
+          aResponse(nps, { score: 9, submittedAt: at('2026-10-01T10:00:00Z'), context: context('En') }),
+          aResponse(nps, { score: 9, submittedAt: at('2026-10-01T11:00:00Z'), context: context('de') }),
+        ],
+      },
+    });
+    expect(posted.statusCode).toBe(202);
+    const range = 'from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z';
+    const segments = (
+      await ctx.asKey(project.secretKey, {
+        method: 'GET',
+        url: `/v1/metrics/segments?surveyId=${nps}&${range}&by=locale`,
+      })
+    ).json();
+    expect(segments.segments.map((s: { value: string; n: number }) => [s.value, s.n])).toEqual([
+      ['en', 3],
+      ['de', 1],
+    ]);
+    const filtered = (await metrics(project, `surveyId=${nps}&${range}&locale=eN`)).json();
+    expect(filtered.total.n).toBe(segments.segments[0].n);
+  });
+});
+
+/**
+ * Responses at the given instants (NPS), scored by day or month in a time zone; returns each
+ * bucket as [start, end, n, score].
+ */
+describe.each(databaseTargets())('metric buckets across DST changes and month ends on $name', (target) => {
+  const ctx = useTestApp(target);
+
+  async function buckets(
+    answers: [string, number][],
+    query: { interval: 'day' | 'month'; timezone: string; from: string; to: string },
+  ): Promise<[string, string, number, number | null][]> {
+    const project = await ctx.newProject();
+    const posted = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/responses',
+      payload: {
+        key: project.publicKey,
+        responses: answers.map(([submittedAt, score]) =>
+          aResponse(project.surveyIds.nps, { submittedAt, score }),
+        ),
+      },
+    });
+    expect(posted.statusCode).toBe(202);
+    const reply = await ctx.asKey(project.secretKey, {
+      method: 'GET',
+      url: `/v1/metrics?surveyId=${project.surveyIds.nps}&${new URLSearchParams(query)}`,
+    });
+    expect(reply.statusCode, reply.body).toBe(200);
+    return reply
+      .json()
+      .buckets.map((b: { start: string; end: string; n: number; score: number | null }) => [
+        b.start,
+        b.end,
+        b.n,
+        b.score,
+      ]);
+  }
+
+  it('starts a day at the first of two local midnights (Atlantic/Azores, DST ends at 01:00 → 00:00)', async () => {
+    // Oct 25 00:00–01:00 happens twice: first at 00:00Z (UTC+0), again at 01:00Z (UTC−1).
+    const result = await buckets(
+      [
+        ['2026-10-24T12:00:00.000Z', 0],
+        ['2026-10-25T00:30:00.000Z', 10], // 00:30 on Oct 25, the first time round
+      ],
+      {
+        interval: 'day',
+        timezone: 'Atlantic/Azores',
+        from: '2026-10-24T00:00:00Z',
+        to: '2026-10-26T01:00:00Z',
+      },
+    );
+    expect(result).toEqual([
+      ['2026-10-24T00:00:00.000Z', '2026-10-25T00:00:00.000Z', 1, -100],
+      ['2026-10-25T00:00:00.000Z', '2026-10-26T01:00:00.000Z', 1, 100], // 25 hours
+    ]);
+  });
+
+  it('starts November at the first local midnight of Nov 1 (America/Havana, DST ends at 01:00 → 00:00)', async () => {
+    const result = await buckets(
+      [
+        ['2026-10-31T12:00:00.000Z', 0],
+        ['2026-11-01T03:59:59.999Z', 0], // 23:59:59.999 CDT on Oct 31
+        ['2026-11-01T04:30:00.000Z', 10], // 00:30 CDT on Nov 1
+        ['2026-11-01T05:30:00.000Z', 9], // 00:30 CST on Nov 1, the second time round
+      ],
+      {
+        interval: 'month',
+        timezone: 'America/Havana',
+        from: '2026-10-01T04:00:00Z',
+        to: '2026-12-01T05:00:00Z',
+      },
+    );
+    expect(result).toEqual([
+      ['2026-10-01T04:00:00.000Z', '2026-11-01T04:00:00.000Z', 2, -100],
+      ['2026-11-01T04:00:00.000Z', '2026-12-01T05:00:00.000Z', 2, 100],
+    ]);
+  });
+
+  it('has 23- and 25-hour days in Europe/Berlin', async () => {
+    const spring = await buckets(
+      [
+        ['2026-03-28T22:59:59.999Z', 0], // Mar 28, 23:59:59.999 CET
+        ['2026-03-28T23:00:00.000Z', 10], // Mar 29, 00:00 CET
+        ['2026-03-29T21:59:59.999Z', 10], // Mar 29, 23:59:59.999 CEST
+        ['2026-03-29T22:00:00.000Z', 0], // Mar 30, 00:00 CEST
+      ],
+      {
+        interval: 'day',
+        timezone: 'Europe/Berlin',
+        from: '2026-03-27T23:00:00Z',
+        to: '2026-03-30T22:00:00Z',
+      },
+    );
+    expect(spring).toEqual([
+      ['2026-03-27T23:00:00.000Z', '2026-03-28T23:00:00.000Z', 1, -100],
+      ['2026-03-28T23:00:00.000Z', '2026-03-29T22:00:00.000Z', 2, 100], // 23 hours
+      ['2026-03-29T22:00:00.000Z', '2026-03-30T22:00:00.000Z', 1, -100],
+    ]);
+    const autumn = await buckets(
+      [
+        ['2026-10-24T22:00:00.000Z', 10], // Oct 25, 00:00 CEST
+        ['2026-10-25T22:59:59.999Z', 10], // Oct 25, 23:59:59.999 CET
+        ['2026-10-25T23:00:00.000Z', 0], // Oct 26, 00:00 CET
+      ],
+      {
+        interval: 'day',
+        timezone: 'Europe/Berlin',
+        from: '2026-10-24T22:00:00Z',
+        to: '2026-10-26T23:00:00Z',
+      },
+    );
+    expect(autumn).toEqual([
+      ['2026-10-24T22:00:00.000Z', '2026-10-25T23:00:00.000Z', 2, 100], // 25 hours
+      ['2026-10-25T23:00:00.000Z', '2026-10-26T23:00:00.000Z', 1, -100],
+    ]);
+  });
+
+  it('has 23- and 25-hour days in America/New_York', async () => {
+    const spring = await buckets(
+      [
+        ['2026-03-08T05:00:00.000Z', 10], // Mar 8, 00:00 EST
+        ['2026-03-09T03:59:59.999Z', 10], // Mar 8, 23:59:59.999 EDT
+        ['2026-03-09T04:00:00.000Z', 0], // Mar 9, 00:00 EDT
+      ],
+      {
+        interval: 'day',
+        timezone: 'America/New_York',
+        from: '2026-03-08T05:00:00Z',
+        to: '2026-03-10T04:00:00Z',
+      },
+    );
+    expect(spring).toEqual([
+      ['2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z', 2, 100], // 23 hours
+      ['2026-03-09T04:00:00.000Z', '2026-03-10T04:00:00.000Z', 1, -100],
+    ]);
+    const autumn = await buckets(
+      [
+        ['2026-11-01T03:59:59.999Z', 0], // Oct 31, 23:59:59.999 EDT
+        ['2026-11-01T04:00:00.000Z', 10], // Nov 1, 00:00 EDT
+        ['2026-11-02T04:59:59.999Z', 10], // Nov 1, 23:59:59.999 EST
+      ],
+      {
+        interval: 'day',
+        timezone: 'America/New_York',
+        from: '2026-10-31T04:00:00Z',
+        to: '2026-11-02T05:00:00Z',
+      },
+    );
+    expect(autumn).toEqual([
+      ['2026-10-31T04:00:00.000Z', '2026-11-01T04:00:00.000Z', 1, -100],
+      ['2026-11-01T04:00:00.000Z', '2026-11-02T05:00:00.000Z', 2, 100], // 25 hours
+    ]);
+  });
+
+  it('ends months at local midnight on the last day (Europe/Berlin) and in UTC', async () => {
+    const berlin = await buckets(
+      [
+        ['2026-02-28T22:59:59.999Z', 0], // Feb 28, 23:59:59.999 CET
+        ['2026-02-28T23:00:00.000Z', 10], // Mar 1, 00:00 CET
+        ['2026-03-31T21:59:59.999Z', 10], // Mar 31, 23:59:59.999 CEST
+        ['2026-03-31T22:00:00.000Z', 0], // Apr 1, 00:00 CEST
+      ],
+      {
+        interval: 'month',
+        timezone: 'Europe/Berlin',
+        from: '2026-01-31T23:00:00Z',
+        to: '2026-04-30T22:00:00Z',
+      },
+    );
+    expect(berlin).toEqual([
+      ['2026-01-31T23:00:00.000Z', '2026-02-28T23:00:00.000Z', 1, -100],
+      ['2026-02-28T23:00:00.000Z', '2026-03-31T22:00:00.000Z', 2, 100],
+      ['2026-03-31T22:00:00.000Z', '2026-04-30T22:00:00.000Z', 1, -100],
+    ]);
+    const utc = await buckets(
+      [
+        ['2024-02-29T23:59:59.999Z', 10],
+        ['2024-03-01T00:00:00.000Z', 0],
+      ],
+      { interval: 'month', timezone: 'UTC', from: '2024-02-01T00:00:00Z', to: '2024-04-01T00:00:00Z' },
+    );
+    expect(utc).toEqual([
+      ['2024-02-01T00:00:00.000Z', '2024-03-01T00:00:00.000Z', 1, 100],
+      ['2024-03-01T00:00:00.000Z', '2024-04-01T00:00:00.000Z', 1, -100],
+    ]);
   });
 });

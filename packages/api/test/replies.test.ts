@@ -113,6 +113,34 @@ describe.each(databaseTargets())('email replies on $name', (target) => {
     });
   });
 
+  it('refuses a subject or body that is not valid Unicode text (400) before sending anything', async () => {
+    const id = await store({ email: 'someone@shop.example' });
+    const agent = await signIn();
+    const before = smtp.received.length;
+    for (const [payload, path] of [
+      [{ body: 'Sorry \ud800' }, 'body'],
+      [{ subject: '\udfff', body: 'Hello' }, 'subject'],
+    ] as const) {
+      const reply = await app.inject({
+        method: 'POST',
+        url: `/v1/responses/${id}/replies`,
+        headers: { ...agent.headers, 'content-type': 'application/json' },
+        // Written by hand: JSON.stringify would keep the lone surrogate as an escape anyway.
+        payload: JSON.stringify(payload),
+      });
+      expect(reply.statusCode, reply.body).toBe(400);
+      expect(reply.json().errors.map((e: { path: string }) => e.path)).toEqual([path]);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(smtp.received.length).toBe(before);
+    const activity = await app.inject({
+      method: 'GET',
+      url: `/v1/responses/${id}/activity`,
+      headers: agent.headers,
+    });
+    expect(activity.json().data.map((a: { type: string }) => a.type)).not.toContain('reply_sent');
+  });
+
   it('refuses a reply when the respondent left no email (409) and sends nothing', async () => {
     const before = smtp.received.length;
     const agent = await signIn();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { databaseTargets, useTestApp } from './helpers/app.ts';
-import { password, signIn, signInAs, uniqueEmail } from './helpers/staff.ts';
+import { storeResponse } from './helpers/role-matrix.ts';
+import { password, type StaffSession, signIn, signInAs, uniqueEmail } from './helpers/staff.ts';
 
 describe.each(databaseTargets())('users, keys and project settings on $name', (target) => {
   const ctx = useTestApp(target);
@@ -105,6 +106,167 @@ describe.each(databaseTargets())('users, keys and project settings on $name', (t
       payload: { role: 'agent' },
     });
     expect(ownRole.statusCode).toBe(403);
+  });
+
+  it('deactivates with PATCH {active:false} like DELETE, and reactivates with {active:true}', async () => {
+    const project = await ctx.newProject();
+    const admin = await signIn(ctx, project.projectId, 'admin');
+    const agent = await signIn(ctx, project.projectId, 'agent');
+    const responseId = await storeResponse(ctx, project);
+    const note = await agent.inject({
+      method: 'POST',
+      url: `/v1/responses/${responseId}/notes`,
+      payload: { body: 'Called them back' },
+    });
+    expect(note.statusCode).toBe(201);
+    const user = `/v1/users/${agent.userId}`;
+
+    const off = await admin.inject({ method: 'PATCH', url: user, payload: { active: false } });
+    expect(off.statusCode, off.body).toBe(200);
+    expect(Date.parse(off.json().deactivatedAt)).toBeGreaterThan(Date.now() - 60_000);
+    // Signed out at once, and refused at sign-in, as with DELETE.
+    const signedOut = await agent.inject({ method: 'GET', url: '/v1/responses' });
+    expect(signedOut.statusCode).toBe(401);
+    expect(signedOut.json().code).toBe('session_expired');
+    const refused = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { email: agent.email, password },
+    });
+    expect(refused.statusCode).toBe(401);
+    const assign = (assigneeId: string) =>
+      admin.inject({ method: 'PATCH', url: `/v1/responses/${responseId}`, payload: { assigneeId } });
+    expect((await assign(agent.userId)).statusCode).toBe(400);
+    // Deactivating again keeps the first time.
+    const again = await admin.inject({ method: 'PATCH', url: user, payload: { active: false } });
+    expect(again.json().deactivatedAt).toBe(off.json().deactivatedAt);
+
+    const on = await admin.inject({ method: 'PATCH', url: user, payload: { active: true } });
+    expect(on.statusCode, on.body).toBe(200);
+    expect(on.json()).toMatchObject({ id: agent.userId, role: 'agent', deactivatedAt: null });
+    // Old sessions stay ended; the same password signs in again.
+    expect((await agent.inject({ method: 'GET', url: '/v1/responses' })).statusCode).toBe(401);
+    const back = await signInAs(ctx, { id: agent.userId, email: agent.email, role: 'agent' });
+    expect(
+      (await back.inject({ method: 'GET', url: '/v1/auth/session' })).json().user.deactivatedAt,
+    ).toBeNull();
+    expect((await assign(agent.userId)).statusCode).toBe(200);
+    // Their earlier activity kept their name throughout.
+    const activity = await admin.inject({ method: 'GET', url: `/v1/responses/${responseId}/activity` });
+    expect(activity.json().data.find((a: { type: string }) => a.type === 'note_added').actor).toEqual({
+      kind: 'user',
+      id: agent.userId,
+      name: 'A agent',
+    });
+    const listed = await admin.inject({ method: 'GET', url: '/v1/users' });
+    expect(listed.json().data.find((u: { id: string }) => u.id === agent.userId).deactivatedAt).toBeNull();
+
+    // DELETE deactivates too, and PATCH brings them back.
+    expect((await admin.inject({ method: 'DELETE', url: user })).statusCode).toBe(204);
+    expect((await back.inject({ method: 'GET', url: '/v1/auth/session' })).statusCode).toBe(401);
+    expect((await admin.inject({ method: 'PATCH', url: user, payload: { active: true } })).statusCode).toBe(
+      200,
+    );
+    await signInAs(ctx, { id: agent.userId, email: agent.email, role: 'agent' });
+  });
+
+  it('answers 409 for the email of a deactivated user, saying they can be reactivated', async () => {
+    const project = await ctx.newProject();
+    const admin = await signIn(ctx, project.projectId, 'admin');
+    const agent = await signIn(ctx, project.projectId, 'agent');
+    await admin.inject({ method: 'DELETE', url: `/v1/users/${agent.userId}` });
+    const add = (session: StaffSession, email: string) =>
+      session.inject({
+        method: 'POST',
+        url: '/v1/users',
+        payload: { email, name: 'Again', role: 'agent', password },
+      });
+    const again = await add(admin, agent.email.toUpperCase());
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('email_taken');
+    expect(again.json().detail).toContain('is deactivated');
+    expect(again.json().detail).toContain(`PATCH /v1/users/${agent.userId} with {"active": true}`);
+    // Another project's admin learns nothing about that user beyond the email being taken.
+    const other = await ctx.newProject();
+    const stranger = await signIn(ctx, other.projectId, 'admin');
+    const theirs = await add(stranger, agent.email);
+    expect(theirs.statusCode).toBe(409);
+    expect(theirs.json().detail).not.toContain('deactivated');
+    expect(theirs.json().detail).not.toContain(agent.userId);
+    const list = await admin.inject({ method: 'GET', url: '/v1/users' });
+    expect(list.json().data).toHaveLength(2);
+  });
+
+  it('lets only admins deactivate or reactivate, only owners touch owners, never oneself or the last owner', async () => {
+    const project = await ctx.newProject();
+    const owner = await signIn(ctx, project.projectId, 'owner');
+    const admin = await signIn(ctx, project.projectId, 'admin');
+    const agent = await signIn(ctx, project.projectId, 'agent');
+    const viewer = await signIn(ctx, project.projectId, 'viewer');
+    const target = await signIn(ctx, project.projectId, 'agent');
+    const setActive = (session: StaffSession, userId: string, active: boolean) =>
+      session.inject({ method: 'PATCH', url: `/v1/users/${userId}`, payload: { active } });
+
+    for (const session of [agent, viewer]) {
+      const reply = await setActive(session, target.userId, false);
+      expect(reply.statusCode).toBe(403);
+      expect(reply.json().code).toBe('forbidden');
+      // Not even on themselves.
+      expect((await setActive(session, session.userId, true)).statusCode).toBe(403);
+    }
+    expect((await target.inject({ method: 'GET', url: '/v1/auth/session' })).statusCode).toBe(200);
+    expect((await setActive(admin, target.userId, false)).statusCode).toBe(200);
+    for (const session of [agent, viewer])
+      expect((await setActive(session, target.userId, true)).statusCode).toBe(403);
+    const stillOff = await owner.inject({ method: 'GET', url: '/v1/users' });
+    expect(
+      stillOff.json().data.find((u: { id: string }) => u.id === target.userId).deactivatedAt,
+    ).not.toBeNull();
+
+    // Nobody deactivates themselves; admins (and secret keys) never touch owners.
+    expect((await setActive(admin, admin.userId, false)).statusCode).toBe(403);
+    expect((await setActive(owner, owner.userId, false)).statusCode).toBe(403);
+    expect((await setActive(admin, owner.userId, false)).statusCode).toBe(403);
+    const byKey = await ctx.asKey(project.secretKey, {
+      method: 'PATCH',
+      url: `/v1/users/${owner.userId}`,
+      payload: { active: false },
+    });
+    expect(byKey.statusCode).toBe(403);
+    expect((await owner.inject({ method: 'GET', url: '/v1/auth/session' })).statusCode).toBe(200);
+
+    // An owner deactivates and reactivates another owner; admins cannot reactivate one.
+    const leaving = await signIn(ctx, project.projectId, 'owner');
+    expect((await setActive(owner, leaving.userId, false)).statusCode).toBe(200);
+    expect((await setActive(admin, leaving.userId, true)).statusCode).toBe(403);
+    expect((await setActive(owner, leaving.userId, true)).statusCode).toBe(200);
+    const second = await signInAs(ctx, { id: leaving.userId, email: leaving.email, role: 'owner' });
+
+    // Once the other owner is gone, the last active owner can neither leave nor step down.
+    expect((await setActive(second, owner.userId, false)).statusCode).toBe(200);
+    expect((await owner.inject({ method: 'GET', url: '/v1/auth/session' })).statusCode).toBe(401);
+    expect((await setActive(second, second.userId, false)).statusCode).toBe(403);
+    const stepDown = await second.inject({
+      method: 'PATCH',
+      url: `/v1/users/${second.userId}`,
+      payload: { role: 'admin', active: false },
+    });
+    expect(stepDown.statusCode).toBe(403);
+    const demote = await second.inject({
+      method: 'PATCH',
+      url: `/v1/users/${second.userId}`,
+      payload: { role: 'admin' },
+    });
+    expect(demote.statusCode).toBe(409);
+    expect(demote.json().code).toBe('last_owner');
+    const owners = await second.inject({ method: 'GET', url: '/v1/users' });
+    expect(
+      owners
+        .json()
+        .data.filter(
+          (u: { role: string; deactivatedAt: string | null }) => u.role === 'owner' && !u.deactivatedAt,
+        ),
+    ).toHaveLength(1);
   });
 
   it('creates a secret key shown once, lists it by prefix, and revokes it', async () => {

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { staffSessions, staffUsers } from '../src/db/schema/index.ts';
+import { createProject } from '../src/services/projects.ts';
 import { createSetupToken, createStaffUser } from '../src/services/staff.ts';
 import { databaseTargets, useTestApp } from './helpers/app.ts';
 import { password, signIn, uniqueEmail } from './helpers/staff.ts';
@@ -228,9 +229,16 @@ describe('sign-in rate limit', () => {
   const [target] = databaseTargets();
   let app: Awaited<ReturnType<typeof buildApp>>;
   let close: () => Promise<void>;
+  let newStaffEmail: () => Promise<string>;
   beforeAll(async () => {
     const database = await target!.open();
     app = await buildApp({ database, config: { loginRateLimit: 3 } });
+    const { project } = await createProject(database.db, { name: 'Sign-in limits' });
+    newStaffEmail = async () => {
+      const email = uniqueEmail('limited');
+      await createStaffUser(database.db, project.id, { email, name: 'Lim', role: 'agent', password });
+      return email;
+    };
     close = async () => {
       await app.close();
       await database.close();
@@ -238,9 +246,15 @@ describe('sign-in rate limit', () => {
   }, 60_000);
   afterAll(() => close?.());
 
+  const attempt = (email: string, secret = 'wrong password', remoteAddress = '127.0.0.1') =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      remoteAddress,
+      payload: { email, password: secret },
+    });
+
   it('refuses the 4th attempt for one email with 429, while another email still gets through', async () => {
-    const attempt = (email: string) =>
-      app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password: 'wrong password' } });
     for (let i = 0; i < 3; i++) expect((await attempt('target@staff.example')).statusCode).toBe(401);
     const blocked = await attempt('target@staff.example');
     expect(blocked.statusCode).toBe(429);
@@ -248,5 +262,33 @@ describe('sign-in rate limit', () => {
     expect(blocked.headers['retry-after']).toBeDefined();
     expect((await attempt('TARGET@staff.example')).statusCode).toBe(429);
     expect((await attempt('other@staff.example')).statusCode).toBe(401);
+  });
+
+  it('never limits successful sign-ins: a staff member signs in again and again', async () => {
+    const email = await newStaffEmail();
+    for (let i = 0; i < 11; i++) expect((await attempt(email, password)).statusCode).toBe(200);
+  });
+
+  it('starts the count again after a successful sign-in, then blocks repeated failures for 15 minutes', async () => {
+    const email = await newStaffEmail();
+    for (let i = 0; i < 2; i++) expect((await attempt(email)).statusCode).toBe(401);
+    expect((await attempt(email, password)).statusCode).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await attempt(email)).statusCode).toBe(401);
+    const blocked = await attempt(email);
+    expect(blocked.statusCode).toBe(429);
+    const retryAfter = Number(blocked.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(14 * 60);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    // Once blocked, not even the right password gets through (no guessing past the limit) …
+    expect((await attempt(email, password)).statusCode).toBe(429);
+    // … but the same email from another address still can.
+    expect((await attempt(email, password, '10.0.0.2')).statusCode).toBe(200);
+  });
+
+  it('counts parallel guesses: no more than the limit are checked', async () => {
+    const email = await newStaffEmail();
+    const replies = await Promise.all(Array.from({ length: 10 }, () => attempt(email)));
+    const statuses = replies.map((reply) => reply.statusCode).sort();
+    expect(statuses).toEqual([401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
   });
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
@@ -44,6 +45,59 @@ describe('static assets', () => {
     expect(inbox.statusCode).toBe(404);
     expect(inbox.json().detail).toMatch(/inbox is not built/);
     await app.close();
+  });
+
+  it('sends the pre-compressed bundle the browser accepts, with its own ETag and the same headers', async () => {
+    const code = `(()=>{${'console.log("closeloop");'.repeat(200)}})();`;
+    const file = path.join(widgetDir, 'widget.js');
+    fs.writeFileSync(file, code);
+    fs.writeFileSync(`${file}.gz`, gzipSync(code));
+    fs.writeFileSync(`${file}.br`, brotliCompressSync(code));
+    const app = await buildApp({ database, widgetDir, inboxDir });
+    try {
+      const get = (headers: Record<string, string>) => app.inject({ url: '/widget.js', headers });
+      const headersOf = (reply: Awaited<ReturnType<typeof get>>) => ({
+        type: reply.headers['content-type'],
+        cache: reply.headers['cache-control'],
+        corp: reply.headers['cross-origin-resource-policy'],
+        cors: reply.headers['access-control-allow-origin'],
+      });
+
+      const brotli = await get({ 'accept-encoding': 'gzip, deflate, br, zstd' });
+      expect(brotli.statusCode).toBe(200);
+      expect(brotli.headers['content-encoding']).toBe('br');
+      expect(brotli.headers.vary).toMatch(/accept-encoding/i);
+      expect(Number(brotli.headers['content-length'])).toBeLessThan(code.length / 4);
+      expect(brotliDecompressSync(brotli.rawPayload).toString()).toBe(code);
+
+      const gzip = await get({ 'accept-encoding': 'gzip' });
+      expect(gzip.headers['content-encoding']).toBe('gzip');
+      expect(gzip.headers.vary).toMatch(/accept-encoding/i);
+      expect(gunzipSync(gzip.rawPayload).toString()).toBe(code);
+
+      const plain = await get({});
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.headers.vary).toMatch(/accept-encoding/i);
+      expect(plain.body).toBe(code);
+
+      for (const reply of [brotli, gzip]) {
+        expect(headersOf(reply)).toEqual(headersOf(plain));
+        expect(headersOf(reply).type).toMatch(/javascript/);
+        expect(headersOf(reply).cache).toContain('max-age=300');
+        expect(headersOf(reply).corp).toBe('cross-origin');
+        expect(reply.headers.etag).toBeTruthy();
+      }
+      // one ETag per representation, so a cache never answers 304 for the wrong encoding
+      expect(new Set([brotli.headers.etag, gzip.headers.etag, plain.headers.etag]).size).toBe(3);
+      const revalidated = await get({
+        'accept-encoding': 'br',
+        'if-none-match': String(brotli.headers.etag),
+      });
+      expect(revalidated.statusCode).toBe(304);
+      expect(revalidated.body).toBe('');
+    } finally {
+      await app.close();
+    }
   });
 
   it('serves the inbox when it is built', async () => {

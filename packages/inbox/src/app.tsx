@@ -1,5 +1,5 @@
 import type { Session } from '@closeloop/shared';
-import { roleAtLeast } from '@closeloop/shared/workflow';
+import { roleAtLeast, type StaffRole } from '@closeloop/shared/workflow';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, onSessionEnded, setCsrfToken } from './api.ts';
 import { ErrorNote, Loading } from './components/status.tsx';
@@ -14,7 +14,7 @@ import { LoginPage } from './pages/login.tsx';
 import { ResponsePage } from './pages/response.tsx';
 import { SetupPage } from './pages/setup.tsx';
 import { match, navigate, useRoute } from './router.ts';
-import { SessionContext } from './session.ts';
+import { SessionContext, useCan, useSession } from './session.ts';
 
 type Boot =
   | { state: 'loading' }
@@ -113,17 +113,24 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
 }
 
 function Page({ path, params }: { path: string; params: URLSearchParams }) {
+  const isAdmin = useCan('admin');
   const responseMatch = match('/responses/:id', path);
-  if (responseMatch) return <ResponsePage id={responseMatch.id!} />;
+  // Keyed by id: another response (or survey) is a fresh page, never the previous one's inputs.
+  if (responseMatch) return <ResponsePage key={responseMatch.id} id={responseMatch.id!} />;
   if (path === '/inbox') return <InboxPage params={params} />;
   if (path === '/insights') return <InsightsRoute />;
-  if (path === '/admin/surveys') return <SurveysPage />;
-  const surveyMatch = match('/admin/surveys/:id', path);
-  if (surveyMatch) return <SurveyEditor id={surveyMatch.id === 'new' ? null : surveyMatch.id!} />;
-  if (path === '/admin/install') return <InstallPage />;
-  if (path === '/admin/rules') return <RulesPage />;
-  if (path === '/admin/users') return <UsersPage />;
-  if (path === '/admin/keys') return <KeysPage />;
+  if (path === '/admin' || path.startsWith('/admin/')) {
+    if (!isAdmin) return <NeedsRole least="admin" />;
+    if (path === '/admin/surveys') return <SurveysPage />;
+    const surveyMatch = match('/admin/surveys/:id', path);
+    if (surveyMatch) {
+      return <SurveyEditor key={surveyMatch.id} id={surveyMatch.id === 'new' ? null : surveyMatch.id!} />;
+    }
+    if (path === '/admin/install') return <InstallPage />;
+    if (path === '/admin/rules') return <RulesPage />;
+    if (path === '/admin/users') return <UsersPage />;
+    if (path === '/admin/keys') return <KeysPage />;
+  }
   return (
     <div class="page">
       <h1>Not found</h1>
@@ -132,6 +139,24 @@ function Page({ path, params }: { path: string; params: URLSearchParams }) {
         <button type="button" class="link" onClick={() => navigate('/inbox')}>
           Go to the inbox
         </button>
+      </p>
+    </div>
+  );
+}
+
+/** What someone without the role sees on a page that needs it (the API would refuse them anyway). */
+function NeedsRole({ least }: { least: StaffRole }) {
+  const session = useSession();
+  return (
+    <div class="page" data-testid="needs-role">
+      <h1>Not available to your role</h1>
+      <p role="alert">
+        This page needs the {least} role; you are signed in as{' '}
+        {/^[aeiou]/.test(session.user.role) ? 'an' : 'a'} {session.user.role}. Ask an admin of{' '}
+        {session.project.name} if you need it.
+      </p>
+      <p>
+        <a href="#/inbox">Go to the inbox</a>
       </p>
     </div>
   );

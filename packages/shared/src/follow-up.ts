@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   appearanceSchema,
   followUpStatusSchema,
+  instantSchema,
   responseListQuerySchema,
   responseRecordSchema,
   surveyKindSchema,
@@ -13,6 +14,17 @@ import {
 import { staffRoles } from './workflow.ts';
 
 const isoDateTime = z.iso.datetime({ offset: true });
+
+/**
+ * Whether a string is well-formed UTF-16: an unpaired surrogate (`"\ud800"` in JSON) has no UTF-8
+ * form, so Postgres refuses it in jsonb and replaces it in text. Such text is a 400 up front.
+ */
+export const isWellFormedText = (value: string) => !/\p{Cs}/u.test(value);
+const unpairedSurrogate = 'must be valid Unicode text (no unpaired surrogate)';
+/** Text a person writes: trimmed, not blank, at most `max` characters, well-formed. */
+const text = (max: number) => z.string().trim().min(1).max(max).refine(isWellFormedText, unpairedSurrogate);
+/** An id (staff user, survey) in any letter case, compared and stored in lower case. */
+const idSchema = z.uuid().overwrite((id) => id.toLowerCase());
 
 export const staffRoleSchema = z
   .enum(staffRoles)
@@ -29,7 +41,7 @@ export const passwordSchema = z
   .min(10, 'must be at least 10 characters')
   .max(200)
   .describe('At least 10 characters');
-const nameSchema = z.string().trim().min(1).max(120);
+const nameSchema = text(120);
 
 /** A staff user as the API returns it (never a password hash). */
 export const staffUserSchema = z.object({
@@ -54,7 +66,16 @@ export type StaffUserCreate = z.input<typeof staffUserCreateSchema>;
 
 /** Body of PATCH /v1/users/:id. */
 export const staffUserUpdateSchema = z
-  .object({ name: nameSchema, role: staffRoleSchema, password: passwordSchema })
+  .object({
+    name: nameSchema,
+    role: staffRoleSchema,
+    password: passwordSchema,
+    active: z
+      .boolean()
+      .describe(
+        'false: deactivate (as DELETE: signs them out, keeps their activity); true: reactivate (they sign in with their password)',
+      ),
+  })
   .partial()
   .strict();
 export type StaffUserUpdate = z.input<typeof staffUserUpdateSchema>;
@@ -89,16 +110,28 @@ const tagSchema = z
   .trim()
   .min(1)
   .max(50)
-  .regex(/^[^,\s][^,]*$/, 'must not contain commas');
-/** Tags (duplicates are dropped when stored); no transform, so responses can be encoded with it. */
-export const tagsSchema = z.array(tagSchema).max(20);
+  .regex(/^[^,\s][^,]*$/, 'must not contain commas')
+  .refine(isWellFormedText, unpairedSurrogate);
+/**
+ * Tags, stored in lower case without duplicates (`normalizeTags`); no transform here, so responses
+ * can be encoded with it.
+ */
+export const tagsSchema = z
+  .array(tagSchema)
+  .max(20)
+  .describe('Stored in lower case without duplicates: "Billing" and "billing" are one tag');
+
+/** Tags as they are stored: trimmed, lower-cased, each once (in the order first given). */
+export function normalizeTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map((tag) => tag.trim().toLowerCase()))];
+}
 
 /** Body of PATCH /v1/responses/:id. */
 export const followUpUpdateSchema = z
   .object({
     status: followUpStatusSchema,
-    assigneeId: z.uuid().nullable(),
-    dueAt: isoDateTime.nullable(),
+    assigneeId: idSchema.nullable(),
+    dueAt: instantSchema.nullable().describe('Between 1970 and 9999; null: no due date'),
     tags: tagsSchema,
   })
   .partial()
@@ -115,7 +148,7 @@ export const actorSchema = z.object({
 export type Actor = z.infer<typeof actorSchema>;
 
 /** Body of POST /v1/responses/:id/notes. */
-export const noteCreateSchema = z.object({ body: z.string().trim().min(1).max(10_000) });
+export const noteCreateSchema = z.object({ body: text(10_000) });
 
 export const noteSchema = z.object({
   id: z.uuid(),
@@ -150,8 +183,8 @@ export type Activity = z.infer<typeof activitySchema>;
 
 /** Body of POST /v1/responses/:id/replies. */
 export const replyCreateSchema = z.object({
-  subject: z.string().trim().min(1).max(200).optional().describe('Default: "Re: your feedback"'),
-  body: z.string().trim().min(1).max(20_000),
+  subject: text(200).optional().describe('Default: "Re: your feedback"'),
+  body: text(20_000),
 });
 export type ReplyCreate = z.input<typeof replyCreateSchema>;
 
@@ -184,15 +217,19 @@ export const respondentHistorySchema = z.object({ data: z.array(responseRecordSc
 /** What a follow-up rule matches; every condition given must hold. */
 export const ruleConditionsSchema = z
   .object({
-    surveyId: z.uuid().nullable().default(null),
+    surveyId: idSchema.nullable().default(null),
     kind: surveyKindSchema.nullable().default(null),
     scoreAtMost: z.number().int().min(0).max(10).nullable().default(null),
     scoreAtLeast: z.number().int().min(0).max(10).nullable().default(null),
     hasComment: z.boolean().nullable().default(null).describe('true: a comment is required; false: none'),
     trait: z
       .object({
-        key: z.string().min(1).max(100),
-        value: z.union([z.string().max(1000), z.number(), z.boolean()]),
+        key: z.string().min(1).max(100).refine(isWellFormedText, unpairedSurrogate),
+        value: z.union([
+          z.string().max(1000).refine(isWellFormedText, unpairedSurrogate),
+          z.number(),
+          z.boolean(),
+        ]),
       })
       .nullable()
       .default(null)
@@ -214,10 +251,10 @@ export const ruleEffectsSchema = z
       .default(48),
     assign: z
       .union([
-        z.object({ type: z.literal('user'), userId: z.uuid() }),
+        z.object({ type: z.literal('user'), userId: idSchema }),
         z
           .object({ type: z.literal('round_robin') })
-          .describe('Rotate among active agents, admins and owners'),
+          .describe('Rotate among active agents (not admins or owners); none active: unassigned'),
       ])
       .nullable()
       .default(null),

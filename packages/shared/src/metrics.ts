@@ -1,6 +1,6 @@
 /** Schemas of GET /v1/metrics and GET /v1/metrics/segments. */
 import { z } from 'zod';
-import { surveyKindSchema } from './schemas.ts';
+import { instantSchema, surveyKindSchema } from './schemas.ts';
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
@@ -23,9 +23,19 @@ export const timeZoneSchema = z
 export const metricsFilterSchema = z.object({
   surveyId: z.uuid().optional().describe('One survey (its kind is used)'),
   kind: surveyKindSchema.optional().describe('Every survey of a kind, when no surveyId is given'),
-  from: isoDateTime.optional().describe('Start of the range (inclusive); default: 12 intervals before `to`'),
-  to: isoDateTime.optional().describe('End of the range (exclusive); default: now'),
-  timezone: timeZoneSchema.default('UTC').describe('Buckets start at midnight in this time zone'),
+  from: instantSchema
+    .optional()
+    .describe(
+      'Start of the range (inclusive); default: 30 days (interval=day), 12 weeks (week) or 365 days ' +
+        '(month, and segments) before `to`',
+    ),
+  to: instantSchema.optional().describe('End of the range (exclusive); default: now'),
+  timezone: timeZoneSchema
+    .default('UTC')
+    .describe(
+      'Buckets start at midnight in this time zone (the first midnight when it happens twice); ' +
+        'an IANA name the database knows',
+    ),
   urlPrefix: z
     .string()
     .min(1)
@@ -70,8 +80,10 @@ export const scoreStatsSchema = z.object({
 export type ScoreStats = z.infer<typeof scoreStatsSchema>;
 
 export const metricsBucketSchema = scoreStatsSchema.extend({
-  start: isoDateTime,
-  end: isoDateTime,
+  start: isoDateTime.describe(
+    'Local midnight (day), Monday (week) or the 1st (month) in `timezone`; the first bucket starts at `from`',
+  ),
+  end: isoDateTime.describe('The start of the next bucket; the last bucket ends at `to`'),
   change: scoreChangeSchema.describe('Against the bucket before'),
 });
 

@@ -33,36 +33,41 @@ export type SurveyTexts = z.infer<typeof surveyTextsSchema>;
 
 const urlPattern = z.string().min(1).max(500);
 
-/** When and to whom a survey shows. */
-export const targetingSchema = z.object({
+const targetingFields = {
   urlInclude: z
     .array(urlPattern)
     .max(50)
-    .default([])
     .describe('URL patterns (`*` matches anything) of pages the survey may show on; empty = every page'),
-  urlExclude: z.array(urlPattern).max(50).default([]).describe('URL patterns the survey never shows on'),
-  delaySeconds: z.number().int().min(0).max(3600).default(5).describe('Seconds on the page before showing'),
-  onEvent: z
-    .string()
-    .min(1)
-    .max(100)
-    .nullable()
-    .default(null)
-    .describe("Show only after closeloop('track', onEvent)"),
-  samplePercent: z.number().min(0).max(100).default(100).describe('Share of eligible visitors who are asked'),
+  urlExclude: z.array(urlPattern).max(50).describe('URL patterns the survey never shows on'),
+  delaySeconds: z.number().int().min(0).max(3600).describe('Seconds on the page before showing'),
+  onEvent: z.string().min(1).max(100).nullable().describe("Show only after closeloop('track', onEvent)"),
+  samplePercent: z.number().min(0).max(100).describe('Share of eligible visitors who are asked'),
+};
+
+/** When and to whom a survey shows. */
+export const targetingSchema = z.object({
+  urlInclude: targetingFields.urlInclude.default([]),
+  urlExclude: targetingFields.urlExclude.default([]),
+  delaySeconds: targetingFields.delaySeconds.default(5),
+  onEvent: targetingFields.onEvent.default(null),
+  samplePercent: targetingFields.samplePercent.default(100),
 });
 export type Targeting = z.infer<typeof targetingSchema>;
 
-/** How often the same visitor may be asked again. */
-export const recontactSchema = z.object({
-  showOnce: z.boolean().default(false).describe('Never ask the same visitor this survey again once answered'),
+const recontactFields = {
+  showOnce: z.boolean().describe('Never ask the same visitor this survey again once answered'),
   afterDays: z
     .number()
     .int()
     .min(0)
     .max(3650)
-    .default(90)
     .describe('Days before the same visitor is asked this survey again'),
+};
+
+/** How often the same visitor may be asked again. */
+export const recontactSchema = z.object({
+  showOnce: recontactFields.showOnce.default(false),
+  afterDays: recontactFields.afterDays.default(90),
 });
 export type Recontact = z.infer<typeof recontactSchema>;
 
@@ -85,15 +90,18 @@ export const surveyCreateSchema = z.object({
 });
 export type SurveyCreate = z.input<typeof surveyCreateSchema>;
 
-/** Body of PATCH /v1/surveys/:id (the kind of a survey never changes: its scores would lose meaning). */
+/**
+ * Body of PATCH /v1/surveys/:id (the kind of a survey never changes: its scores would lose meaning).
+ * Only the fields sent change; inside `targeting` and `recontact` too. `texts` replaces all locales.
+ */
 export const surveyUpdateSchema = z
   .object({
     name: text(200),
     status: surveyStatusSchema,
     defaultLocale: localeSchema,
-    texts: textsByLocaleSchema,
-    targeting: targetingSchema,
-    recontact: recontactSchema,
+    texts: textsByLocaleSchema.describe('Texts per locale; replaces every locale stored before'),
+    targeting: z.object(targetingFields).partial().strict().describe('Only the targeting fields sent change'),
+    recontact: z.object(recontactFields).partial().strict().describe('Only the recontact fields sent change'),
   })
   .partial()
   .strict();
@@ -171,20 +179,36 @@ export type ResponseContext = z.infer<typeof responseContextSchema>;
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
+/** Earliest and latest instants the API accepts: the Unix epoch to the end of year 9999. */
+export const instantBounds = { min: Date.UTC(1970, 0, 1), max: Date.UTC(10000, 0, 1) - 1 } as const;
+
+/** An ISO 8601 instant with an offset, from 1970 to 9999 (as a client sends it). */
+export const instantSchema = isoDateTime.refine((value) => {
+  const time = Date.parse(value);
+  return time >= instantBounds.min && time <= instantBounds.max;
+}, 'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z');
+
+/** A UUID in any letter case, compared and stored in lower case. */
+const uuidInput = () => z.uuid().overwrite((value) => value.toLowerCase());
+
 /** One answer in an ingestion request. */
 export const responseInputSchema = z.object({
-  id: z.uuid().describe('Client-generated UUID; re-sending the same id never creates a second response'),
-  surveyId: z.uuid(),
+  id: uuidInput().describe('Client-generated UUID; re-sending the same id never creates a second response'),
+  surveyId: uuidInput(),
   score: z.number().int().describe('NPS 0–10, CSAT 1–5, CES 1–7 (checked against the survey)'),
   comment: z
     .string()
     .max(limits.maxCommentLength)
     .nullable()
     .optional()
-    .describe(`Follow-up comment, at most ${limits.maxCommentLength} characters`),
+    .describe(
+      `Follow-up comment, at most ${limits.maxCommentLength} characters; an empty or blank one counts as none`,
+    ),
   respondent: respondentInputSchema.optional(),
   context: responseContextSchema,
-  submittedAt: isoDateTime,
+  submittedAt: instantSchema.describe(
+    'When the visitor answered (a time in the future is stored as the arrival time)',
+  ),
 });
 export type ResponseInput = z.infer<typeof responseInputSchema>;
 
@@ -201,10 +225,10 @@ export const eventTypeSchema = z.enum(['shown', 'dismissed']);
 
 /** One widget event. */
 export const eventInputSchema = z.object({
-  id: z.uuid(),
-  surveyId: z.uuid(),
+  id: uuidInput(),
+  surveyId: uuidInput(),
   type: eventTypeSchema,
-  at: isoDateTime,
+  at: instantSchema,
 });
 export type EventInput = z.infer<typeof eventInputSchema>;
 
@@ -254,7 +278,7 @@ const integerFromQuery = z.coerce.number().int();
 
 /** Query of GET /v1/responses. */
 export const responseListQuerySchema = z.object({
-  surveyId: z.uuid().optional(),
+  surveyId: uuidInput().optional(),
   kind: surveyKindSchema.optional(),
   minScore: integerFromQuery.min(0).max(10).optional(),
   maxScore: integerFromQuery.min(0).max(10).optional(),
@@ -268,9 +292,14 @@ export const responseListQuerySchema = z.object({
     .optional()
     .describe('A staff user id, "me" (staff session only) or "none"'),
   tag: z.string().max(100).optional(),
-  from: isoDateTime.optional().describe('Responses submitted at or after this instant'),
-  to: isoDateTime.optional().describe('Responses submitted before this instant'),
+  from: instantSchema.optional().describe('Responses submitted at or after this instant'),
+  to: instantSchema.optional().describe('Responses submitted before this instant'),
   q: z.string().max(200).optional().describe('Text search in comments'),
+  hasComment: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional()
+    .describe('true: only responses with a comment; false: only those without'),
   limit: integerFromQuery.min(1).max(200).default(50),
   cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
 });

@@ -57,5 +57,5 @@ export const track: (eventName: string) => void = command('track');
 /** Shows a survey now, whatever its targeting. */
 export const show: (surveyId: string) => void = command('show');
 
-/** Forgets the user and their survey history in this browser (call it on logout). */
+/** Forgets the user and their traits (call it on logout); what each user answered stays remembered. */
 export const reset: () => void = command('reset');

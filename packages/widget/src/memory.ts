@@ -5,15 +5,10 @@ import { uuid } from './uuid.ts';
 export type TraitValue = string | number | boolean | null;
 export type Traits = Record<string, TraitValue>;
 
-/**
- * What the widget remembers about the visitor of this browser, per project: who they are (after
- * identify) and which surveys they were shown or answered when, for recontact and cooldown rules.
- */
-export interface VisitorMemory {
-  /** Random id of this browser's visitor; sampling is decided from it so it stays stable. */
+/** One person's survey history in this browser, for recontact, cooldown and sampling. */
+export interface History {
+  /** Random id of this person in this browser; sampling is decided from it so it stays stable. */
   visitorId: string;
-  userId: string | null;
-  traits: Traits | null;
   /** Survey id → epoch ms when last shown. */
   shown: Record<string, number>;
   /** Survey id → epoch ms when last answered. */
@@ -21,6 +16,21 @@ export interface VisitorMemory {
   /** Epoch ms when any survey was last shown (project-wide cooldown). */
   lastShownAt: number;
 }
+
+/**
+ * What the widget remembers in this browser, per project: who the visitor is (after identify), their
+ * history, and the history of the other users who identified here before, so that switching
+ * accounts and back does not ask anyone again what they already answered.
+ */
+export interface VisitorMemory extends History {
+  userId: string | null;
+  traits: Traits | null;
+  /** Other users' histories, the most recently active last; at most `maxUsers`. */
+  users?: (History & { userId: string })[];
+}
+
+/** Most other users whose history is kept. */
+export const maxUsers = 20;
 
 export function freshMemory(): VisitorMemory {
   return { visitorId: uuid(), userId: null, traits: null, shown: {}, answered: {}, lastShownAt: 0 };
@@ -31,20 +41,66 @@ export const memoryKey = (publicKey: string) => `closeloop:${publicKey}:visitor`
 export function loadMemory(storage: StorageLike, publicKey: string): VisitorMemory {
   const stored = readJson<VisitorMemory>(storage, memoryKey(publicKey));
   if (!stored || typeof stored.visitorId !== 'string') return freshMemory();
+  if (!Array.isArray(stored.users)) delete stored.users;
   return { ...freshMemory(), ...stored };
 }
 
-export function saveMemory(storage: StorageLike, publicKey: string, memory: VisitorMemory): void {
+/**
+ * Reads the memory, changes it and writes it back in one synchronous step, so that other tabs of
+ * the site, which write to the same storage, never have their changes overwritten by a stale copy.
+ */
+export function updateMemory(
+  storage: StorageLike,
+  publicKey: string,
+  change: (memory: VisitorMemory) => void,
+): VisitorMemory {
+  const memory = loadMemory(storage, publicKey);
+  change(memory);
   writeJson(storage, memoryKey(publicKey), memory);
+  return memory;
 }
 
+const historyOf = ({ visitorId, shown, answered, lastShownAt }: History): History => ({
+  visitorId,
+  shown,
+  answered,
+  lastShownAt,
+});
+
+const latest = (a: Record<string, number>, b: Record<string, number>) => {
+  const merged = { ...a };
+  for (const id in b) merged[id] = Math.max(merged[id] ?? 0, b[id]!);
+  return merged;
+};
+
+/** Both histories in one: the latest time of each, and the sampling draw of `into`. */
+const merged = (from: History, into?: History): History =>
+  into
+    ? {
+        visitorId: into.visitorId,
+        shown: latest(into.shown, from.shown),
+        answered: latest(into.answered, from.answered),
+        lastShownAt: Math.max(into.lastShownAt, from.lastShownAt),
+      }
+    : historyOf(from);
+
 /**
- * Ties the memory to a user. An anonymous visitor who logs in keeps their history; a different user
- * on the same browser starts from nothing (their answers are not the previous user's).
+ * Makes `userId` the visitor (null: nobody, after a logout), changing `memory`. An anonymous
+ * visitor who logs in keeps their history, merged into what that user already had here; a different
+ * user gets back their own history, or starts from nothing; the previous user's history is kept for
+ * when they come back. Nobody at all (reset) starts from nothing, with a new visitor id.
  */
-export function rememberUser(memory: VisitorMemory, userId: string, traits: Traits | null): VisitorMemory {
-  const next = memory.userId !== null && memory.userId !== userId ? freshMemory() : { ...memory };
-  next.userId = userId;
-  if (traits) next.traits = { ...next.traits, ...traits };
-  return next;
+export function switchUser(memory: VisitorMemory, userId: string | null, traits: Traits | null): void {
+  const current = memory.userId;
+  if (userId !== null && current === userId) {
+    if (traits) memory.traits = { ...memory.traits, ...traits };
+    return;
+  }
+  const users = memory.users ?? [];
+  const saved = users.find((user) => user.userId === userId);
+  const others = users.filter((user) => user !== saved && user.userId !== current);
+  if (current !== null) others.push({ ...historyOf(memory), userId: current });
+  const next =
+    current === null && userId !== null ? merged(memory, saved) : historyOf(saved ?? freshMemory());
+  Object.assign(memory, next, { userId, traits, users: others.slice(-maxUsers) });
 }

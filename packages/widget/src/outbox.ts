@@ -1,6 +1,6 @@
 import type { EventInput, ResponseInput } from '@closeloop/shared';
 import { readJson, type StorageLike, writeJson } from './storage.ts';
-import { backoffDelay, isRetryable, postBody } from './transport.ts';
+import { backoffDelay, byteLength, isRetryable, postBody } from './transport.ts';
 import { uuid } from './uuid.ts';
 
 /**
@@ -89,15 +89,17 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const batchOf = (entries: OutboxEntry[]) => nextBatch(entries, publicKey, options.apiUrl);
 
   async function flush(): Promise<void> {
+    // one sending loop at a time: it reads the outbox again after every batch, so entries added
+    // while it sends are not forgotten
+    if (sending) return;
+    sending = true;
     try {
-      while (!sending) {
+      for (;;) {
         const { entries, retryAt } = read();
         if (retryAt > now()) return schedule(retryAt - now());
         const batch = batchOf(entries);
         if (!batch) return;
-        sending = true;
         const { status, retryAfterMs, problem } = await postBody(options.fetch, batch.url, batch.body, now());
-        sending = false;
         const retry = isRetryable(status);
         let done = batch.entryIds;
         if (status >= 400 && !retry) {
@@ -121,8 +123,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
       }
     } catch {
       // storage or a body that cannot be read: try again on the next occasion
+    } finally {
+      sending = false;
     }
-    sending = false;
   }
 
   return {
@@ -141,8 +144,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
       for (let batch = batchOf(entries); batch; batch = batchOf(entries)) {
         const { url, body } = batch;
         try {
+          // a beacon over the browser's quota is refused: then a keepalive fetch, or a plain one
           if (!options.sendBeacon?.(url, new Blob([body], { type: 'text/plain;charset=UTF-8' })))
-            options.fetch(url, { method: 'POST', body, keepalive: true }).catch(() => undefined);
+            void postBody(options.fetch, url, body, now());
         } catch {
           // nothing more can be done while unloading; the entries are still stored
         }
@@ -160,23 +164,30 @@ export function createOutbox(options: OutboxOptions): Outbox {
   };
 }
 
+/** Most bytes of items in one batch (UTF-8), so that a batch fits in a keepalive request (64 KiB). */
+export const maxBatchBytes = 60_000;
+
 /**
- * The next request to make: responses first, oldest first, at most 100 items and ~60 KB. Entries
- * with the same item id (a score, then the same response with its comment) become one item, the
- * latest, so a batch never names an id twice.
+ * The next request to make: responses first, oldest first, at most 100 items and 60 KB of UTF-8
+ * (one larger item still goes, alone). Entries with the same item id (a score, then the same
+ * response with its comment) become one item, the latest, so a batch never names an id twice.
  */
 export function nextBatch(entries: OutboxEntry[], publicKey: string, apiUrl = ''): Batch | undefined {
   const kind = entries.some((entry) => entry.kind === 'response') ? 'responses' : 'events';
   const items = new Map<string, unknown>();
   const entryIds = new Map<string, string[]>();
-  let chars = 0;
+  const sizes = new Map<string, number>();
+  let bytes = 0;
   for (const { kind: entryKind, item, entryId } of entries) {
     if (`${entryKind}s` !== kind) continue;
     const ids = entryIds.get(item.id);
-    if (!ids) {
-      chars += JSON.stringify(item).length;
-      if (items.size >= 100 || (items.size && chars > 6e4)) break;
-    }
+    // a later entry replaces the earlier one of its id (the comment is the bigger part)
+    const size = byteLength(JSON.stringify(item)) + 1;
+    const grown = bytes - (sizes.get(item.id) ?? 0) + size;
+    const count = items.size + (ids ? 0 : 1);
+    if (count > 100 || (count > 1 && grown > maxBatchBytes)) break;
+    bytes = grown;
+    sizes.set(item.id, size);
     items.set(item.id, item);
     entryIds.set(item.id, [...(ids ?? []), entryId]);
   }

@@ -39,6 +39,12 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
   return Math.round((exp * (1 + random())) / 2);
 }
 
+/** UTF-8 size of a string: what a request body weighs (string lengths count UTF-16 code units). */
+export const byteLength = (text: string): number => new TextEncoder().encode(text).length;
+
+/** Browsers refuse a keepalive request once the keepalive bodies in flight pass 64 KiB. */
+export const keepaliveMaxBytes = 65_536;
+
 /** POSTs a JSON string; never rejects. */
 export async function postBody(
   fetchFn: typeof fetch,
@@ -46,13 +52,15 @@ export async function postBody(
   body: string,
   now: number,
 ): Promise<SendOutcome> {
+  const request = (keepalive: boolean) =>
+    fetchFn(url, { method: 'POST', body, keepalive, credentials: 'omit' });
+  // keepalive lets a send started just before navigation finish; browsers cap it at 64 KiB (counted
+  // in bytes, across the keepalive requests in flight) and throw a TypeError beyond
+  const keepalive = byteLength(body) < keepaliveMaxBytes;
   try {
-    // keepalive lets a send started just before navigation finish (browsers cap it at 64 KB)
-    const response = await fetchFn(url, {
-      method: 'POST',
-      body,
-      keepalive: body.length < 6e4,
-      credentials: 'omit',
+    const response = await request(keepalive).catch((error) => {
+      if (keepalive && error instanceof TypeError) return request(false);
+      throw error;
     });
     const outcome: SendOutcome = {
       status: response.status,

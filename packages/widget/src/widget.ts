@@ -2,7 +2,7 @@ import type { ResponseInput, WidgetConfig } from '@closeloop/shared';
 import { scoreRanges } from '@closeloop/shared/kinds';
 import { cleanTraits, contextOf, respondentOf } from './context.ts';
 import { pickTexts, visitorLocale } from './locale.ts';
-import { freshMemory, loadMemory, rememberUser, saveMemory } from './memory.ts';
+import { loadMemory, switchUser, updateMemory, type VisitorMemory } from './memory.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
 import { watchRoutes } from './routes.ts';
 import { guard, warnOnce } from './safe.ts';
@@ -29,13 +29,13 @@ export interface WidgetOptions {
 export interface Widget {
   /** Loads the config, starts listening to the page and sends what earlier pages left unsent. */
   start(): void;
-  /** Ties the visitor's survey history and answers to a user of the site. */
+  /** Ties the visitor's survey history and answers to a user of the site (each user their own). */
   identify(userId: unknown, traits?: unknown): void;
   /** Records a site event; surveys targeted at it become due. */
   track(eventName: unknown): void;
   /** Shows a survey now, whatever its targeting (still one at a time). */
   show(surveyId: unknown): void;
-  /** Forgets the user and this browser's survey history (e.g. on logout). */
+  /** Forgets the user, their traits and the anonymous history (on logout); users' histories stay. */
   reset(): void;
   /** Removes the widget from the page; the outbox keeps unsent items for the next page. */
   stop(): void;
@@ -58,10 +58,10 @@ export function createWidget(options: WidgetOptions): Widget {
   const apiUrl = options.apiUrl.replace(/\/?$/, '/');
   const fetchFn = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => win.fetch(input, init));
   const nav = win.navigator;
-  let memory = loadMemory(storage, options.key);
   let config: WidgetConfig | undefined;
   let panel: Panel | undefined;
-  let timers: ReturnType<typeof setTimeout>[] = [];
+  /** Surveys waiting for their delay, with what triggered them (null: the page view). */
+  let timers: [ReturnType<typeof setTimeout>, string | null][] = [];
   let stopped = false;
   let ready = Promise.resolve();
   // Events tracked and surveys asked for before the config arrived.
@@ -80,10 +80,17 @@ export function createWidget(options: WidgetOptions): Widget {
     onRejected: (status, detail) => warnOnce(`feedback refused (${status})`, detail),
   });
 
-  const save = () => saveMemory(storage, options.key, memory);
-  const clearTimers = () => {
-    for (const timer of timers) clearTimeout(timer);
-    timers = [];
+  // Read from storage every time and changed in place there: another tab of the site may have shown
+  // or answered a survey, or identified someone else, since this page loaded.
+  const memory = () => loadMemory(storage, options.key);
+  const remember = (change: (stored: VisitorMemory) => void) => updateMemory(storage, options.key, change);
+  /** Cancels the pending surveys, or only those waiting since the page view. */
+  const clearTimers = (pageViewOnly?: boolean) => {
+    timers = timers.filter(([timer, trigger]) => {
+      const cancel = !pageViewOnly || trigger === null;
+      if (cancel) clearTimeout(timer);
+      return !cancel;
+    });
   };
   const sendEvent = (surveyId: string, type: 'shown' | 'dismissed') =>
     outbox.add({ kind: 'event', item: { id: uuid(), surveyId, type, at: new Date(now()).toISOString() } });
@@ -92,7 +99,7 @@ export function createWidget(options: WidgetOptions): Widget {
     isEligible(survey, {
       url: new URL(win.location.href),
       now: now(),
-      memory,
+      memory: memory(),
       cooldownDays: config?.appearance.cooldownDays ?? 14,
     });
 
@@ -106,12 +113,13 @@ export function createWidget(options: WidgetOptions): Widget {
       );
       return;
     }
-    const wanted = visitorLocale(memory.traits, doc, nav);
+    const wanted = visitorLocale(memory().traits, doc, nav);
     const chosen = pickTexts(survey.texts ?? {}, survey.defaultLocale, wanted);
     if (!chosen) return;
     clearTimers();
-    memory.shown[survey.id] = memory.lastShownAt = now();
-    save();
+    remember((stored) => {
+      stored.shown[survey.id] = stored.lastShownAt = now();
+    });
     sendEvent(survey.id, 'shown');
     let response: ResponseInput | undefined;
     panel = openPanel({
@@ -126,12 +134,13 @@ export function createWidget(options: WidgetOptions): Widget {
           id: uuid(),
           surveyId: survey.id,
           score,
-          respondent: respondentOf(memory),
+          respondent: respondentOf(memory()),
           context: contextOf(win, wanted),
           submittedAt: new Date(now()).toISOString(),
         };
-        memory.answered[survey.id] = now();
-        save();
+        remember((stored) => {
+          stored.answered[survey.id] = now();
+        });
         outbox.add({ kind: 'response', item: response });
       },
       onComment(comment) {
@@ -154,17 +163,23 @@ export function createWidget(options: WidgetOptions): Widget {
     if (!config || panel) return;
     for (const survey of config.surveys) {
       if ((survey.targeting.onEvent ?? null) !== trigger || !eligible(survey)) continue;
-      timers.push(
+      timers.push([
         setTimeout(
           guard(() => eligible(survey) && open(survey)),
           Math.max(0, survey.targeting.delaySeconds ?? 0) * 1000,
         ),
-      );
+        trigger,
+      ]);
     }
   };
 
-  const routeChanged = () => {
-    clearTimers();
+  /**
+   * Another page (a route change) or another person (identify): what the page view made due starts
+   * over. Surveys due from a tracked event stay due; their rules are checked again when their delay
+   * is over.
+   */
+  const pageChanged = () => {
+    clearTimers(true);
     evaluate(null);
   };
 
@@ -205,17 +220,16 @@ export function createWidget(options: WidgetOptions): Widget {
       listen(win, 'pagehide', outbox.flushOnExit);
       listen(doc, 'visibilitychange', () => doc.visibilityState === 'hidden' && outbox.flushOnExit());
       listen(win, 'online', outbox.online);
-      cleanups.push(watchRoutes(win, guard(routeChanged)));
+      cleanups.push(watchRoutes(win, guard(pageChanged)));
       void outbox.flush();
       ready = loadConfig().catch(() => undefined);
     },
     identify(userId, traits) {
       if (typeof userId !== 'string' && typeof userId !== 'number') return;
-      const before = memory.userId;
-      memory = rememberUser(memory, String(userId), cleanTraits(traits));
-      save();
+      const before = memory().userId;
+      const after = remember((stored) => switchUser(stored, String(userId), cleanTraits(traits)));
       // a different person may be due for different surveys
-      if (before !== memory.userId) routeChanged();
+      if (before !== after.userId) pageChanged();
     },
     track(eventName) {
       if (typeof eventName !== 'string') return;
@@ -224,8 +238,7 @@ export function createWidget(options: WidgetOptions): Widget {
     },
     show,
     reset() {
-      memory = freshMemory();
-      save();
+      remember((stored) => switchUser(stored, null, null));
       clearTimers();
       panel?.close();
     },

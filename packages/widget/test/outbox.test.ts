@@ -2,7 +2,8 @@ import type { ResponseInput } from '@closeloop/shared';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createOutbox, maxEntries, type OutboxOptions } from '../src/outbox.ts';
+import { createOutbox, maxBatchBytes, maxEntries, type OutboxOptions } from '../src/outbox.ts';
+import { byteLength, keepaliveMaxBytes } from '../src/transport.ts';
 import { apiUrl, memoryStorage, publicKey, surveyId } from './helpers.ts';
 
 const server = setupServer();
@@ -176,12 +177,113 @@ describe('requests', () => {
     expect(received.map((r) => r.body.responses?.[0])).toEqual([item, { ...item, comment: 'Too slow' }]);
   });
 
+  it('runs one sending loop at a time, however often flush is called', async () => {
+    let release: () => void = () => undefined;
+    const received = api();
+    server.use(
+      http.post(`${apiUrl}v1/responses`, async ({ request }) => {
+        received.push({ path: '/v1/responses', contentType: null, body: JSON.parse(await request.text()) });
+        if (received.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        return new HttpResponse(null, { status: 202 });
+      }),
+    );
+    const outbox = page();
+    outbox.add({ kind: 'response', item: response() });
+    const first = outbox.flush();
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    await outbox.flush(); // returns at once: the first one is sending
+    const third = outbox.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(received).toHaveLength(1);
+    release();
+    await Promise.all([first, third]);
+    expect(received).toHaveLength(1);
+    expect(outbox.state().entries).toEqual([]);
+  });
+
   it('splits more than 100 items into several requests', async () => {
     const received = api();
     const outbox = page();
     for (let i = 0; i < 150; i++) outbox.add({ kind: 'response', item: response() });
     await outbox.flush();
     expect(received.map((r) => r.body.responses?.length)).toEqual([100, 50]);
+  });
+});
+
+/**
+ * fetch as Chromium does it: a keepalive request whose body is over 64 KiB (in bytes) is a TypeError.
+ * `refuse(n)` makes the n-th keepalive request fail the same way (other keepalive bodies in flight).
+ */
+function browserFetch(refuse: (n: number) => boolean = () => false) {
+  const calls: { keepalive: boolean; bytes: number }[] = [];
+  const fetch: typeof globalThis.fetch = (input, init) => {
+    const bytes = byteLength(String(init?.body ?? ''));
+    const keepalive = !!init?.keepalive;
+    calls.push({ keepalive, bytes });
+    if (keepalive && (bytes > keepaliveMaxBytes || refuse(calls.filter((c) => c.keepalive).length)))
+      return Promise.reject(new TypeError("Failed to execute 'fetch': keepalive body too large"));
+    return globalThis.fetch(input, init);
+  };
+  return { fetch, calls };
+}
+
+describe('multi-byte text', () => {
+  // 4,900 Japanese characters: 4,900 UTF-16 code units but 14,700 bytes of UTF-8
+  const japanese = 'フィードバック'.repeat(700);
+
+  it('sizes batches in bytes, so six long Japanese comments are delivered', async () => {
+    const received = api();
+    const { fetch, calls } = browserFetch();
+    const outbox = page({ fetch });
+    const scores = Array.from({ length: 6 }, () => response({ score: 2 }));
+    for (const item of scores) outbox.add({ kind: 'response', item });
+    for (const item of scores) outbox.add({ kind: 'response', item: { ...item, comment: japanese } });
+    await outbox.flush();
+    expect(outbox.state().entries).toEqual([]);
+    expect(outbox.state().attempt).toBe(0);
+    expect(calls.length).toBeGreaterThan(1);
+    expect(calls.every((call) => call.keepalive && call.bytes < keepaliveMaxBytes)).toBe(true);
+    const delivered = received.flatMap((r) => r.body.responses ?? []);
+    expect(new Set(delivered.filter((r) => r.comment === japanese).map((r) => r.id))).toEqual(
+      new Set(scores.map((r) => r.id)),
+    );
+  });
+
+  it('sends an item larger than a batch alone, without keepalive', async () => {
+    const received = api();
+    const { fetch, calls } = browserFetch();
+    const outbox = page({ fetch });
+    const small = response();
+    const big = response({ comment: japanese.repeat(5) });
+    expect(byteLength(JSON.stringify(big))).toBeGreaterThan(maxBatchBytes);
+    outbox.add({ kind: 'response', item: big });
+    outbox.add({ kind: 'response', item: small });
+    await outbox.flush();
+    expect(received.map((r) => r.body.responses?.map((i) => i.id))).toEqual([[big.id], [small.id]]);
+    expect(calls.map((call) => call.keepalive)).toEqual([false, true]);
+    expect(outbox.state().entries).toEqual([]);
+  });
+
+  it('sends again without keepalive once when the browser refuses a keepalive request', async () => {
+    const received = api();
+    const { fetch, calls } = browserFetch((n) => n === 1);
+    const outbox = page({ fetch });
+    outbox.add({ kind: 'response', item: response() });
+    await outbox.flush();
+    expect(calls.map((call) => call.keepalive)).toEqual([true, false]);
+    expect(received).toHaveLength(1);
+    expect(outbox.state()).toMatchObject({ entries: [], attempt: 0 });
+  });
+
+  it('still hands a large item over on exit when the beacon refuses it', async () => {
+    const received = api();
+    const { fetch } = browserFetch();
+    const outbox = page({ fetch, sendBeacon: (_url, data) => data.size < keepaliveMaxBytes });
+    outbox.add({ kind: 'response', item: response({ comment: japanese.repeat(5) }) });
+    outbox.stop();
+    outbox.flushOnExit();
+    await vi.waitFor(() => expect(received).toHaveLength(1));
   });
 });
 
@@ -199,13 +301,15 @@ describe('retries', () => {
   });
 
   it('retries after a network error', async () => {
-    const received = api((n) => (n === 1 ? HttpResponse.error() : new HttpResponse(null, { status: 202 })));
+    // a failed keepalive request (a TypeError) is tried once more without keepalive at once
+    const received = api((n) => (n <= 2 ? HttpResponse.error() : new HttpResponse(null, { status: 202 })));
     const outbox = page();
     outbox.add({ kind: 'response', item: response() });
     await outbox.flush();
+    expect(received).toHaveLength(2);
     expect(outbox.state().attempt).toBe(1);
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(received).toHaveLength(2);
+    expect(received).toHaveLength(3);
     expect(outbox.state().entries).toEqual([]);
   });
 
@@ -286,13 +390,15 @@ describe('retries', () => {
   });
 
   it('tries again right away when the browser comes back online', async () => {
-    const received = api((n) => (n === 1 ? HttpResponse.error() : new HttpResponse(null, { status: 202 })));
+    const received = api((n) => (n <= 2 ? HttpResponse.error() : new HttpResponse(null, { status: 202 })));
     const outbox = page();
     outbox.add({ kind: 'response', item: response() });
     await outbox.flush();
+    expect(outbox.state().retryAt).toBeGreaterThan(Date.now());
     outbox.online();
     await vi.advanceTimersByTimeAsync(0);
-    expect(received).toHaveLength(2);
+    expect(received).toHaveLength(3);
+    expect(outbox.state().entries).toEqual([]);
   });
 });
 

@@ -290,6 +290,74 @@ describe('keyboard', () => {
     expect(radios().every((radio) => radio.getAttribute('aria-checked') === 'false')).toBe(true);
   });
 
+  it('moves focus between the same buttons; the dialog stays the same element from step to step', async () => {
+    await load(makeConfig([makeSurvey()]));
+    await shown();
+    const root = shadow().querySelector('.root')!;
+    const [first, second] = radios();
+    key(first!, 'ArrowRight');
+    expect(shadow().activeElement).toBe(second);
+    expect(second!.isConnected && first!.isConnected).toBe(true);
+    expect(shadow().querySelector('.root')).toBe(root);
+    second!.click();
+    expect(shadow().querySelector('.root')).toBe(root);
+    expect(shadow().activeElement).toBe(shadow().querySelector('textarea'));
+  });
+
+  it('announces the thank-you in the live region that was there from the start', async () => {
+    await load(
+      makeConfig([makeSurvey({ texts: { en: { question: 'Recommend us?', thankYou: 'Merci!' } } })]),
+    );
+    await shown();
+    const live = shadow().querySelector('[aria-live=polite]')!;
+    expect(live.textContent).toBe('');
+    radios()[9]!.click();
+    expect(shadow().querySelector('[aria-live=polite]')).toBe(live);
+    shadow().querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+    expect(shadow().querySelector('[aria-live=polite]')).toBe(live);
+    expect(live.textContent).toBe('Merci!');
+    expect(shadow().querySelectorAll('[aria-live]')).toHaveLength(1);
+  });
+
+  it('keeps the keys it handles from the page', async () => {
+    const seen: string[] = [];
+    const page = (event: KeyboardEvent) => seen.push(event.key);
+    document.addEventListener('keydown', page);
+    await load(makeConfig([makeSurvey()]));
+    await shown();
+    const arrow = new KeyboardEvent('keydown', {
+      key: 'ArrowRight',
+      bubbles: true,
+      composed: true,
+      cancelable: true,
+    });
+    radios()[0]!.dispatchEvent(arrow);
+    const closing = new KeyboardEvent('keydown', {
+      key: 'Escape',
+      bubbles: true,
+      composed: true,
+      cancelable: true,
+    });
+    radios()[1]!.dispatchEvent(closing);
+    expect(arrow.defaultPrevented && closing.defaultPrevented).toBe(true);
+    document.removeEventListener('keydown', page);
+    expect(seen).toEqual([]);
+    expect(host()).toBeNull();
+  });
+
+  it('gives focus back to the last element focused on the page, not to where it was at the start', async () => {
+    await load(makeConfig([makeSurvey()]));
+    await shown();
+    expect(focused()).toBe(0); // nothing had focus: the widget took it
+    const input = document.createElement('input');
+    document.body.append(input);
+    input.focus();
+    radios()[0]!.focus();
+    key(radios()[0]!, 'Escape');
+    expect(host()).toBeNull();
+    expect(document.activeElement).toBe(input);
+  });
+
   it('mirrors left and right in a right-to-left language', async () => {
     await load(
       makeConfig([
@@ -329,6 +397,28 @@ describe('which survey, when', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     history.replaceState(null, '', '/pricing');
     await load(makeConfig([makeSurvey({ targeting: { urlInclude: ['/pricing'], delaySeconds: 5 } })]));
+    await vi.advanceTimersByTimeAsync(2000);
+    history.pushState(null, '', '/about');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(host()).toBeNull();
+  });
+
+  it('keeps a survey due from a tracked event through route changes, if its pages still match', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    history.replaceState(null, '', '/checkout');
+    const survey = makeSurvey({
+      targeting: { onEvent: 'paid', delaySeconds: 5, urlInclude: ['/checkout*'] },
+      recontact: { afterDays: 0 },
+    });
+    const widget = await load(makeConfig([survey]));
+    widget.track('paid');
+    await vi.advanceTimersByTimeAsync(2000);
+    history.pushState(null, '', '/checkout/done');
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(host()).not.toBeNull();
+    shadow().querySelector<HTMLButtonElement>('.close')!.click();
+
+    widget.track('paid');
     await vi.advanceTimersByTimeAsync(2000);
     history.pushState(null, '', '/about');
     await vi.advanceTimersByTimeAsync(10_000);
@@ -400,6 +490,116 @@ describe('which survey, when', () => {
     third.stop();
     await load(config);
     await shown();
+  });
+});
+
+describe('several tabs and users', () => {
+  const closeButton = () => shadow().querySelector<HTMLButtonElement>('.close')!;
+  const stored = () => JSON.parse(storage.getItem(`closeloop:${publicKey}:visitor`)!);
+
+  it('does not show a survey again that another tab has since answered', async () => {
+    const config = makeConfig([
+      makeSurvey({ targeting: { onEvent: 'paid' }, recontact: { showOnce: true } }),
+    ]);
+    const firstTab = await load(config);
+    const secondTab = await load(config); // open at the same time, over the same localStorage
+    firstTab.track('paid');
+    await shown();
+    radios()[9]!.click();
+    closeButton().click();
+    secondTab.track('paid');
+    await settle();
+    expect(host()).toBeNull();
+  });
+
+  it("keeps another tab's answers when it records its own", async () => {
+    const once = makeSurvey({ targeting: { onEvent: 'paid' }, recontact: { showOnce: true } });
+    const other = makeSurvey({ targeting: { onEvent: 'chat' } });
+    const config = makeConfig([once, other]);
+    const firstTab = await load(config);
+    const secondTab = await load(config);
+    firstTab.track('paid');
+    await shown();
+    radios()[9]!.click();
+    closeButton().click();
+    secondTab.track('chat');
+    await shown();
+    closeButton().click();
+    expect(Object.keys(stored().answered)).toEqual([once.id]);
+    expect(Object.keys(stored().shown).sort()).toEqual([once.id, other.id].sort());
+  });
+
+  it('keeps each user their own history: A, then B, then A again is not asked again', async () => {
+    const survey = makeSurvey({ targeting: { onEvent: 'paid' }, recontact: { showOnce: true } });
+    const widget = await load(makeConfig([survey]));
+    widget.identify('alice');
+    const alicesDraw = stored().visitorId;
+    widget.track('paid');
+    await shown();
+    radios()[9]!.click();
+    closeButton().click();
+
+    widget.identify('bob');
+    widget.track('paid');
+    await shown();
+    closeButton().click();
+
+    widget.identify('alice');
+    expect(stored().visitorId).toBe(alicesDraw);
+    widget.track('paid');
+    await settle();
+    expect(host()).toBeNull();
+
+    // logging out forgets who she is, not what she answered
+    widget.reset();
+    expect(stored()).toMatchObject({ userId: null, traits: null, answered: {} });
+    expect(stored().visitorId).not.toBe(alicesDraw);
+    widget.identify('alice');
+    widget.track('paid');
+    await settle();
+    expect(host()).toBeNull();
+  });
+
+  it('keeps the history of the last 20 users only', async () => {
+    const widget = await load(makeConfig([]));
+    for (let i = 0; i < 30; i++) widget.identify(`user-${i}`);
+    expect(stored().userId).toBe('user-29');
+    expect(stored().users.map((user: { userId: string }) => user.userId)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `user-${i + 9}`),
+    );
+  });
+
+  it('keeps a survey triggered by track() waiting through identify()', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const widget = await load(makeConfig([makeSurvey({ targeting: { onEvent: 'paid', delaySeconds: 5 } })]));
+    widget.track('paid');
+    await vi.advanceTimersByTimeAsync(2000);
+    widget.identify('user-1', { plan: 'pro' });
+    await vi.advanceTimersByTimeAsync(2900);
+    expect(host()).toBeNull();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(host()).not.toBeNull();
+  });
+
+  it('checks a waiting survey again for the user who identified meanwhile', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const survey = makeSurvey({
+      targeting: { onEvent: 'paid', delaySeconds: 5 },
+      recontact: { showOnce: true },
+    });
+    const widget = await load(makeConfig([survey]));
+    widget.identify('alice');
+    widget.track('paid');
+    await vi.advanceTimersByTimeAsync(5000);
+    radios()[9]!.click();
+    closeButton().click();
+    widget.reset();
+
+    widget.track('paid'); // an anonymous visitor may be asked…
+    await vi.advanceTimersByTimeAsync(2000);
+    widget.identify('alice'); // …but it is Alice, who already answered
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(host()).toBeNull();
   });
 });
 

@@ -22,6 +22,8 @@ function isRunning(pid: number): boolean {
  */
 export function lockDataDir(dataDir: string): () => void {
   fs.mkdirSync(dataDir, { recursive: true });
+  // The same directory reached through a symlink must find the same lock.
+  dataDir = fs.realpathSync(dataDir);
   const lockPath = path.join(dataDir, '..', `${path.basename(dataDir)}.lock`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -14,14 +14,24 @@ const statusCodes = new Map<string, { status: number; code: string; detail?: str
       detail: `The request body is larger than ${limits.maxIngestBodyBytes} bytes`,
     },
   ],
-  ['FST_ERR_CTP_INVALID_MEDIA_TYPE', { status: 415, code: 'unsupported_media_type' }],
+  [
+    'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+    {
+      status: 415,
+      code: 'unsupported_media_type',
+      detail: 'Send the body as application/json (or text/plain holding JSON, for the widget endpoints)',
+    },
+  ],
   ['FST_ERR_CTP_EMPTY_JSON_BODY', { status: 400, code: 'invalid_json', detail: 'The request body is empty' }],
   [
     'FST_ERR_CTP_INVALID_JSON_BODY',
     { status: 400, code: 'invalid_json', detail: 'The request body is not valid JSON' },
   ],
   ['FST_ERR_CTP_INVALID_CONTENT_LENGTH', { status: 400, code: 'invalid_request' }],
-  ['FST_ERR_CTP_EMPTY_TYPE', { status: 415, code: 'unsupported_media_type' }],
+  [
+    'FST_ERR_CTP_EMPTY_TYPE',
+    { status: 415, code: 'unsupported_media_type', detail: 'Send a content-type header (application/json)' },
+  ],
   ['FST_ERR_CTP_INVALID_TYPE', { status: 415, code: 'unsupported_media_type' }],
 ]);
 

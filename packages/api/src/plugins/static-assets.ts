@@ -15,7 +15,10 @@ const notBuilt = (what: string) => new Errors.NotFound(`The ${what} is not built
 /** Serves the widget bundles at /widget.js and /widget.mjs, and the inbox at /inbox/. */
 export async function staticAssets(app: FastifyInstance, options: StaticAssetsOptions) {
   // Decorates reply.sendFile (with ETag and Last-Modified) without serving a folder of its own.
-  await app.register(fastifyStatic, { root: options.widgetDir, serve: false });
+  // preCompressed: the widget build writes widget.js.br and widget.js.gz beside each bundle; they
+  // are sent to browsers that accept them (Content-Encoding, Vary: Accept-Encoding, an ETag of
+  // their own), and the plain file to the others.
+  await app.register(fastifyStatic, { root: options.widgetDir, serve: false, preCompressed: true });
   for (const file of ['widget.js', 'widget.mjs']) {
     app.get(`/${file}`, { schema: { hide: true } }, async (_request, reply) => {
       if (!fs.existsSync(`${options.widgetDir}/${file}`)) throw notBuilt('widget');

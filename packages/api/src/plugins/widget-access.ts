@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { projects } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
 import { isOriginAllowed } from '../services/origins.ts';
@@ -21,4 +21,29 @@ export async function projectForPublicKey(
   const origin = request.headers.origin;
   if (!isOriginAllowed(project.allowedOrigins, origin)) throw new Errors.OriginNotAllowed(origin);
   return project;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The project of the public key in the body of a widget POST (set by `publicKeyInBody`). */
+    widgetProject?: ProjectRow;
+  }
+}
+
+/**
+ * preValidation hook of the widget's POST routes: the body's `key` is checked before the rest of
+ * the body, so a request without a valid public key (or from a refused origin) gets 401 or 403
+ * and learns nothing from validation. A body that is not a JSON object is left to validation.
+ */
+export function publicKeyInBody(app: FastifyInstance): preValidationAsyncHookHandler {
+  return async (request) => {
+    const body = request.body;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return;
+    const key = (body as { key?: unknown }).key;
+    request.widgetProject = await projectForPublicKey(
+      app,
+      request,
+      typeof key === 'string' ? key : undefined,
+    );
+  };
 }

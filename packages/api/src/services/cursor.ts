@@ -1,3 +1,4 @@
+import { instantBounds } from '@closeloop/shared';
 import { Errors } from '../errors.ts';
 
 export interface Position {
@@ -18,7 +19,10 @@ export function decodeCursor(cursor: string): Position {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
       const at = new Date(value[0]);
-      if (!Number.isNaN(at.getTime()) && uuidPattern.test(value[1])) return { at, id: value[1] };
+      const time = at.getTime();
+      if (time >= instantBounds.min && time <= instantBounds.max && uuidPattern.test(value[1])) {
+        return { at, id: value[1].toLowerCase() };
+      }
     }
   } catch {
     // fall through

@@ -89,23 +89,29 @@ async function* pages(db: Db, filters: SQL[]) {
   }
 }
 
-/** A stream of the export, oldest response first. */
-export function exportResponses(
+/**
+ * A stream of the export, oldest response first. The first page is read before the stream is
+ * returned, so a bad filter or a failing query is still an error response rather than a 200 with
+ * a header row and a cut connection; an error after that can only end the stream early (the
+ * connection is then cut, so a client never mistakes a partial download for a complete one).
+ */
+export async function exportResponses(
   db: Db,
   projectId: string,
   query: Omit<ResponseListQuery, 'limit' | 'cursor'>,
   format: 'csv' | 'ndjson',
   viewerUserId?: string | null,
-): Readable {
-  // Built (and so validated) before the first byte is sent: a bad filter is still a 400.
+): Promise<Readable> {
   const filters = responseFilters(projectId, query, viewerUserId);
+  const rest = pages(db, filters);
+  const first = await rest.next();
+  const text = (page: ResponseRecord[]) =>
+    page.map((record) => (format === 'csv' ? csvRow(record) : `${JSON.stringify(record)}\n`)).join('');
   async function* lines() {
     if (format === 'csv') yield `${csvColumns.join(',')}\r\n`;
-    for await (const page of pages(db, filters)) {
-      yield page
-        .map((record) => (format === 'csv' ? csvRow(record) : `${JSON.stringify(record)}\n`))
-        .join('');
-    }
+    if (first.done) return;
+    yield text(first.value);
+    for await (const page of rest) yield text(page);
   }
   return Readable.from(lines(), { objectMode: false });
 }

@@ -3,6 +3,7 @@
  * it gets. Rules apply at ingestion, inside the ingestion transaction.
  */
 import {
+  normalizeTags,
   type Rule,
   type RuleConditions,
   type RuleCreate,
@@ -115,7 +116,8 @@ export async function applyRules(
           outcome.dueInHours = Math.min(outcome.dueInHours ?? Number.POSITIVE_INFINITY, effects.dueInHours);
         }
       }
-      outcome.tags = [...new Set([...outcome.tags, ...effects.addTags])];
+      // Rules stored before tags were lower-cased may still hold capitals.
+      outcome.tags = normalizeTags([...outcome.tags, ...effects.addTags]);
       outcome.rules.push({ rule, effects, assigneeId: null });
       if (effects.assign?.type === 'round_robin' && outcome.assigneeId === null) {
         roundRobin.set(rule.id, [...(roundRobin.get(rule.id) ?? []), subject.id]);
@@ -165,7 +167,7 @@ export async function applyRules(
           status: updated?.status ?? null,
           dueAt: updated?.dueAt?.toISOString() ?? null,
           assigneeId: updated?.assigneeId ?? null,
-          addedTags: rule.effects.addTags,
+          addedTags: normalizeTags(rule.effects.addTags),
         },
       });
     }
@@ -182,7 +184,11 @@ export function mergedTags(tags: string[]) {
   return sql`array(select distinct tag from unnest(${responses.tags} || ${added}) as tag order by tag)`;
 }
 
-/** Turns `user:<id>` and `round_robin:<rule>` markers into active staff user ids. */
+/**
+ * Turns `user:<id>` markers into that user when still active (and not a viewer), and
+ * `round_robin:<rule>` markers into the project's active agents in turn. A response whose
+ * assignee cannot be found (no active agent) stays unassigned.
+ */
 async function resolveAssignees(
   tx: Tx,
   projectId: string,
@@ -212,7 +218,8 @@ async function resolveAssignees(
       result.set(responseId, marker.slice(5));
   }
   if (roundRobin.size === 0) return result;
-  const agents = await activeStaff(tx, projectId, ['agent', 'admin', 'owner']);
+  // Round-robin shares the work among agents only: owners and admins are assigned by name.
+  const agents = await activeStaff(tx, projectId, ['agent']);
   if (agents.length === 0) return result;
   for (const [ruleId, responseIds] of roundRobin) {
     // Reserve as many turns as responses, atomically, so concurrent batches never share a turn.

@@ -5,6 +5,7 @@ import {
   type FollowUpUpdate,
   followUpTransitions,
   type Note,
+  normalizeTags,
   type QueueCounts,
   type ResponseListQuery,
   type ResponseRecord,
@@ -95,7 +96,7 @@ export async function updateFollowUp(
       }
     }
     if (patch.tags !== undefined) {
-      const tags = [...new Set(patch.tags as string[])].sort();
+      const tags = normalizeTags(patch.tags).sort();
       const before = [...current.tags].sort();
       if (tags.join('\u0000') !== before.join('\u0000')) {
         changes.tags = tags;

@@ -6,7 +6,7 @@
 import { type EventInput, isValidScore, type ResponseInput, scoreRanges } from '@closeloop/shared';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { events, respondents, responses, surveys } from '../db/schema/index.ts';
+import { events, respondents, responses, surveys, type Traits } from '../db/schema/index.ts';
 import { ConflictError, type FieldError, ValidationError } from '../errors.ts';
 import { applyRules } from './follow-up-rules.ts';
 
@@ -43,14 +43,25 @@ function mergeDuplicates(items: ResponseInput[], errors: FieldError[]): Map<stri
   return byId;
 }
 
+interface StoredRespondent {
+  id: string;
+  /** The respondent's traits as stored after this batch: earlier ones merged with the new. */
+  traits: Traits;
+}
+
+/** Upserts the batch's respondents; returns, per response id, its respondent as now stored. */
 async function upsertRespondents(
   tx: Tx,
   projectId: string,
   items: ResponseInput[],
-): Promise<Map<string, string>> {
-  const respondentIdByResponse = new Map<string, string>();
+): Promise<Map<string, StoredRespondent>> {
+  const respondentByResponse = new Map<string, StoredRespondent>();
   const known = new Map<string, { email?: string; traits: Record<string, unknown> }>();
-  const anonymous: { id: string; email: string | null; traits: Record<string, unknown> }[] = [];
+  const byEmail = new Map<
+    string,
+    { email: string; traits: Record<string, unknown>; responseIds: string[] }
+  >();
+  const anonymous: { id: string; traits: Record<string, unknown> }[] = [];
   for (const item of items) {
     const respondent = item.respondent;
     if (!respondent) continue;
@@ -60,11 +71,20 @@ async function upsertRespondents(
         email: respondent.email ?? earlier?.email,
         traits: { ...earlier?.traits, ...respondent.traits },
       } as { email?: string; traits: Record<string, unknown> });
-    } else if (respondent.email || respondent.traits) {
-      // Known only by email or traits: one respondent per response, keyed by the response id so a
-      // resend stays exactly-once.
-      anonymous.push({ id: item.id, email: respondent.email ?? null, traits: respondent.traits ?? {} });
-      respondentIdByResponse.set(item.id, item.id);
+    } else if (respondent.email) {
+      // Known only by email: one respondent per address (letter case aside).
+      const address = respondent.email.toLowerCase();
+      const earlier = byEmail.get(address);
+      byEmail.set(address, {
+        email: earlier?.email ?? respondent.email,
+        traits: { ...earlier?.traits, ...respondent.traits },
+        responseIds: [...(earlier?.responseIds ?? []), item.id],
+      });
+    } else if (respondent.traits) {
+      // Known only by traits: one respondent per response, keyed by the response id so a resend
+      // stays exactly-once.
+      anonymous.push({ id: item.id, traits: respondent.traits });
+      respondentByResponse.set(item.id, { id: item.id, traits: respondent.traits as Traits });
     }
   }
   if (known.size > 0) {
@@ -75,7 +95,7 @@ async function upsertRespondents(
         projectId,
         externalId,
         email: value.email ?? null,
-        traits: value.traits as Record<string, string | number | boolean | null>,
+        traits: value.traits as Traits,
       }));
     const rows = await tx
       .insert(respondents)
@@ -88,11 +108,39 @@ async function upsertRespondents(
           updatedAt: sql`now()`,
         },
       })
-      .returning({ id: respondents.id, externalId: respondents.externalId });
-    const idByExternal = new Map(rows.map((row) => [row.externalId!, row.id]));
+      .returning({ id: respondents.id, externalId: respondents.externalId, traits: respondents.traits });
+    const byExternal = new Map(rows.map((row) => [row.externalId!, { id: row.id, traits: row.traits }]));
     for (const item of items) {
       const externalId = item.respondent?.externalId;
-      if (externalId) respondentIdByResponse.set(item.id, idByExternal.get(externalId)!);
+      if (externalId) respondentByResponse.set(item.id, byExternal.get(externalId)!);
+    }
+  }
+  if (byEmail.size > 0) {
+    const entries = [...byEmail.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    // Drizzle's conflict target takes columns only; the partial unique index is on lower(email).
+    const result = await tx.execute(sql`
+      insert into respondents (project_id, email, traits)
+      values ${sql.join(
+        entries.map(
+          ([, value]) => sql`(${projectId}, ${value.email}, ${JSON.stringify(value.traits)}::jsonb)`,
+        ),
+        sql`, `,
+      )}
+      on conflict (project_id, lower(email)) where external_id is null and email is not null
+      do update set traits = respondents.traits || excluded.traits, updated_at = now()
+      returning id, email, traits`);
+    // postgres-js returns the rows as an array, PGlite as `rows`.
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+      id: string;
+      email: string;
+      traits: Traits;
+    }[];
+    const byAddress = new Map(
+      rows.map((row) => [row.email!.toLowerCase(), { id: row.id, traits: row.traits }]),
+    );
+    for (const [address, value] of entries) {
+      for (const responseId of value.responseIds)
+        respondentByResponse.set(responseId, byAddress.get(address)!);
     }
   }
   if (anonymous.length > 0) {
@@ -102,21 +150,56 @@ async function upsertRespondents(
         anonymous.map((respondent) => ({
           projectId,
           id: respondent.id,
-          email: respondent.email,
-          traits: respondent.traits as Record<string, string | number | boolean | null>,
+          traits: respondent.traits as Traits,
         })),
       )
       .onConflictDoNothing();
   }
-  return respondentIdByResponse;
+  return respondentByResponse;
 }
+
+/** Postgres SQLSTATEs after which the whole transaction may simply run again. */
+const retryableStates = new Set(['40P01', '40001']); // deadlock detected, serialization failure
+
+function sqlState(error: unknown): string | undefined {
+  for (let cause = error; cause && typeof cause === 'object'; cause = (cause as { cause?: unknown }).cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/**
+ * Runs a transaction, again (up to three times in all) when Postgres aborted it for a deadlock
+ * or a serialization failure: the client gets its 202 instead of a 500 for a lost race.
+ */
+async function withRetry<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= 3 || !retryableStates.has(sqlState(error) ?? '')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}
+
+const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
  * Stores a batch of responses exactly once. Resolves only after the transaction has committed.
  * Throws a ValidationError (nothing stored) for unknown surveys and out-of-range scores, and a
  * ConflictError (nothing stored) when an id is already stored with another survey or score.
  */
-export async function ingestResponses(db: Db, projectId: string, items: ResponseInput[]): Promise<string[]> {
+export async function ingestResponses(
+  db: Db,
+  projectId: string,
+  received: ResponseInput[],
+): Promise<string[]> {
+  // A blank comment is no comment: it must not block the real one a later send adds.
+  const items = received.map((item) =>
+    item.comment != null && item.comment.trim() === '' ? { ...item, comment: null } : item,
+  );
   const errors: FieldError[] = [];
   const kinds = await liveSurveyKinds(
     db,
@@ -138,94 +221,99 @@ export async function ingestResponses(db: Db, projectId: string, items: Response
   const unique = mergeDuplicates(items, errors);
   if (errors.length > 0) throw new ValidationError(errors);
 
-  const batch = [...unique.values()];
+  // In id order, so concurrent batches lock the same rows in the same order.
+  const batch = [...unique.values()].sort(byId);
   const now = new Date();
-  const stored = await db.transaction(async (tx) => {
-    const respondentIds = await upsertRespondents(tx, projectId, batch);
-    // Stored partial responses whose comment arrives now, still without a follow-up: rules that
-    // need a comment get their chance.
-    const withComment = batch.filter((item) => item.comment != null).map((item) => item.id);
-    const completing = withComment.length
-      ? await tx
-          .select({ id: responses.id })
-          .from(responses)
-          .where(
-            and(
-              eq(responses.projectId, projectId),
-              inArray(responses.id, withComment),
-              isNull(responses.comment),
-              eq(responses.followUpStatus, 'none'),
-            ),
-          )
-      : [];
-    const rows = await tx
-      .insert(responses)
-      .values(
-        batch.map((item) => {
-          const submittedAt = new Date(item.submittedAt);
-          return {
-            projectId,
-            id: item.id,
-            surveyId: item.surveyId,
-            kind: kinds.get(item.surveyId)!,
-            score: item.score,
-            comment: item.comment ?? null,
-            respondentId: respondentIds.get(item.id) ?? null,
-            context: item.context,
-            url: item.context.url,
-            locale: item.context.locale ?? null,
-            // A visitor's clock may run ahead; a response is never from the future.
-            submittedAt: submittedAt > now ? now : submittedAt,
-          };
-        }),
-      )
-      .onConflictDoUpdate({
-        target: [responses.projectId, responses.id],
-        set: {
-          comment: sql`coalesce(${responses.comment}, excluded.comment)`,
-          respondentId: sql`coalesce(${responses.respondentId}, excluded.respondent_id)`,
-          updatedAt: sql`case when ${responses.comment} is null and excluded.comment is not null then now() else ${responses.updatedAt} end`,
-        },
-        setWhere: sql`${responses.surveyId} = excluded.survey_id and ${responses.score} = excluded.score`,
-      })
-      // xmax = 0 only on a row this statement inserted (not on one it updated).
-      .returning({ id: responses.id, inserted: sql<boolean>`(xmax = 0)` });
-    if (rows.length !== batch.length) {
-      const storedIds = new Set(rows.map((row) => row.id));
-      const conflicts: FieldError[] = [];
-      items.forEach((item, index) => {
-        if (!storedIds.has(item.id)) {
-          conflicts.push({
-            path: `responses.${index}.id`,
-            message: 'already stored with another survey or score',
-          });
-        }
+  const stored = await withRetry(() =>
+    db.transaction(async (tx) => {
+      const respondentOf = await upsertRespondents(tx, projectId, batch);
+      // Stored partial responses whose comment arrives now: rules that need a comment get their
+      // chance (whether or not another rule already opened a follow-up).
+      const withComment = batch.filter((item) => item.comment != null).map((item) => item.id);
+      const completing = withComment.length
+        ? await tx
+            .select({ id: responses.id })
+            .from(responses)
+            .where(
+              and(
+                eq(responses.projectId, projectId),
+                inArray(responses.id, withComment),
+                isNull(responses.comment),
+              ),
+            )
+        : [];
+      const rows = await tx
+        .insert(responses)
+        .values(
+          batch.map((item) => {
+            const submittedAt = new Date(item.submittedAt);
+            return {
+              projectId,
+              id: item.id,
+              surveyId: item.surveyId,
+              kind: kinds.get(item.surveyId)!,
+              score: item.score,
+              comment: item.comment ?? null,
+              respondentId: respondentOf.get(item.id)?.id ?? null,
+              context: item.context,
+              url: item.context.url,
+              locale: item.context.locale ?? null,
+              // A visitor's clock may run ahead; a response is never from the future.
+              submittedAt: submittedAt > now ? now : submittedAt,
+            };
+          }),
+        )
+        .onConflictDoUpdate({
+          target: [responses.projectId, responses.id],
+          set: {
+            comment: sql`coalesce(${responses.comment}, excluded.comment)`,
+            respondentId: sql`coalesce(${responses.respondentId}, excluded.respondent_id)`,
+            updatedAt: sql`case when ${responses.comment} is null and excluded.comment is not null then now() else ${responses.updatedAt} end`,
+          },
+          setWhere: sql`${responses.surveyId} = excluded.survey_id and ${responses.score} = excluded.score`,
+        })
+        // xmax = 0 only on a row this statement inserted (not on one it updated).
+        .returning({ id: responses.id, inserted: sql<boolean>`(xmax = 0)` });
+      if (rows.length !== batch.length) {
+        const storedIds = new Set(rows.map((row) => row.id));
+        const conflicts: FieldError[] = [];
+        items.forEach((item, index) => {
+          if (!storedIds.has(item.id)) {
+            conflicts.push({
+              path: `responses.${index}.id`,
+              message: 'already stored with another survey or score',
+            });
+          }
+        });
+        throw new ConflictError(
+          conflicts,
+          'A response with this id is already stored with another survey or score',
+        );
+      }
+      const subject = (item: ResponseInput) => ({
+        id: item.id,
+        surveyId: item.surveyId,
+        kind: kinds.get(item.surveyId)!,
+        score: item.score,
+        comment: item.comment ?? null,
+        // Conditions on traits see everything known of the respondent, not only this send.
+        traits: respondentOf.get(item.id)?.traits ?? item.respondent?.traits ?? {},
       });
-      throw new ConflictError(
-        conflicts,
-        'A response with this id is already stored with another survey or score',
+      const inserted = new Set(rows.filter((row) => row.inserted).map((row) => row.id));
+      await applyRules(tx, projectId, batch.filter((item) => inserted.has(item.id)).map(subject));
+      const completed = new Set(completing.map((row) => row.id));
+      await applyRules(
+        tx,
+        projectId,
+        batch.filter((item) => completed.has(item.id) && !inserted.has(item.id)).map(subject),
+        { onlyCommentRules: true },
       );
-    }
-    const subject = (item: ResponseInput) => ({
-      id: item.id,
-      surveyId: item.surveyId,
-      kind: kinds.get(item.surveyId)!,
-      score: item.score,
-      comment: item.comment ?? null,
-      traits: item.respondent?.traits ?? {},
-    });
-    const inserted = new Set(rows.filter((row) => row.inserted).map((row) => row.id));
-    await applyRules(tx, projectId, batch.filter((item) => inserted.has(item.id)).map(subject));
-    const completed = new Set(completing.map((row) => row.id));
-    await applyRules(
-      tx,
-      projectId,
-      batch.filter((item) => completed.has(item.id) && !inserted.has(item.id)).map(subject),
-      { onlyCommentRules: true },
-    );
-    return rows;
-  });
-  return stored.map((row) => row.id);
+      return rows;
+    }),
+  );
+  // Accepted ids in the order they were sent (the batch itself was sorted for locking).
+  const storedIds = new Set(stored.map((row) => row.id));
+  return [...unique.keys()].filter((id) => storedIds.has(id));
 }
 
 /** Stores a batch of widget events exactly once (a resent event id is ignored). */
@@ -243,14 +331,22 @@ export async function ingestEvents(db: Db, projectId: string, items: EventInput[
   });
   if (errors.length > 0) throw new ValidationError(errors);
   const now = new Date();
-  await db
-    .insert(events)
-    .values(
-      items.map((item) => {
-        const at = new Date(item.at);
-        return { projectId, id: item.id, surveyId: item.surveyId, type: item.type, at: at > now ? now : at };
-      }),
-    )
-    .onConflictDoNothing();
+  await withRetry(() =>
+    db
+      .insert(events)
+      .values(
+        [...items].sort(byId).map((item) => {
+          const at = new Date(item.at);
+          return {
+            projectId,
+            id: item.id,
+            surveyId: item.surveyId,
+            type: item.type,
+            at: at > now ? now : at,
+          };
+        }),
+      )
+      .onConflictDoNothing(),
+  );
   return [...new Set(items.map((item) => item.id))];
 }

@@ -31,6 +31,8 @@ interface Scope {
   surveyId: string | null;
   from: Date;
   to: Date;
+  /** The time zone as the database spells it. */
+  timezone: string;
 }
 
 /** Builds the WHERE clause (alias r = responses, rs = respondents) and its parameters. */
@@ -83,12 +85,41 @@ const fromResponses = (withRespondents: boolean) =>
     ? 'from responses r left join respondents rs on rs.project_id = r.project_id and rs.id = r.respondent_id'
     : 'from responses r';
 
+const timeZoneNames = new WeakMap<Database, Promise<Map<string, string>>>();
+
+/**
+ * The database's own spelling of a time zone, or a 400. The query schema accepts what Intl
+ * accepts; the buckets are computed by Postgres, which knows a slightly different set (Intl takes
+ * `US/Pacific-New`, Postgres does not), so a zone must be known to both. Read once per database.
+ */
+export async function databaseTimeZone(database: Database, zone: string): Promise<string> {
+  let names = timeZoneNames.get(database);
+  if (!names) {
+    names = database
+      .query<{ name: string }>('select name from pg_timezone_names')
+      .then((rows) => new Map(rows.map((row) => [row.name.toLowerCase(), row.name])));
+    timeZoneNames.set(database, names);
+    names.catch(() => timeZoneNames.delete(database));
+  }
+  const name = (await names).get(zone.toLowerCase());
+  if (!name) {
+    throw new ValidationError([
+      {
+        path: 'timezone',
+        message: `the database does not know the time zone "${zone}"; use an IANA name such as "Europe/Berlin"`,
+      },
+    ]);
+  }
+  return name;
+}
+
 async function resolveScope(
   database: Database,
   projectId: string,
   filter: Filter,
   span: number,
 ): Promise<Scope> {
+  const timezone = await databaseTimeZone(database, filter.timezone);
   let kind = filter.kind;
   if (filter.surveyId) {
     const [survey] = await database.query<{ kind: SurveyKind }>(
@@ -105,7 +136,7 @@ async function resolveScope(
   const to = filter.to ? new Date(filter.to) : new Date();
   const from = filter.from ? new Date(filter.from) : new Date(to.getTime() - span * 86_400_000);
   if (from >= to) throw new ValidationError([{ path: 'from', message: 'must be before to' }]);
-  return { kind, surveyId: filter.surveyId ?? null, from, to };
+  return { kind, surveyId: filter.surveyId ?? null, from, to, timezone };
 }
 
 function stats(kind: SurveyKind, counts: Histogram, shown: number | null): ScoreStats {
@@ -138,31 +169,78 @@ async function totalHistogram(
   return Object.fromEntries(rows.map((row) => [row.score, row.n])) as Histogram;
 }
 
-/** A Postgres array literal of bucket starts, for width_bucket(). */
-const startsArray = (starts: Date[]) => `{${starts.map((start) => `"${start.toISOString()}"`).join(',')}}`;
+/** A Postgres array literal of instants. */
+const instantsArray = (instants: Date[]) =>
+  `{${instants.map((instant) => `"${instant.toISOString()}"`).join(',')}}`;
+
+/** Buckets as rows b(s, e, i): start, end and 1-based index (an unnest of two array parameters). */
+const bucketsFrom = (starts: string, ends: string) =>
+  `unnest(${starts}::timestamptz[], ${ends}::timestamptz[]) with ordinality as b(s, e, i)`;
+
+interface Buckets {
+  starts: Date[];
+  ends: Date[];
+}
 
 /**
- * Shown impressions per bucket (1-based index into `starts`), or in all under key 0 without starts.
+ * Shown impressions per bucket, by 1-based bucket index. Each bucket is counted by its own range
+ * scan of the partial index of shown events (index-only): no per-row bucket arithmetic, no hashing.
  */
 async function shownEvents(
   database: Database,
   projectId: string,
   scope: Scope,
-  range: { from: Date; to: Date },
-  starts?: Date[],
+  buckets: Buckets,
 ): Promise<Map<number, number>> {
-  const params: unknown[] = [projectId, scope.surveyId ?? scope.kind, range.from, range.to];
   const survey = scope.surveyId
     ? 'e.survey_id = $2'
     : 'e.survey_id in (select id from surveys where project_id = $1 and kind = $2)';
-  if (starts) params.push(startsArray(starts));
   const rows = await database.query<{ bucket: number; n: number }>(
-    `select ${starts ? 'width_bucket(e.at, $5::timestamptz[])' : '0'} as bucket, count(*)::int as n from events e
-     where e.project_id = $1 and ${survey} and e.type = 'shown' and e.at >= $3 and e.at < $4
-     group by 1`,
-    params,
+    `select b.i as bucket,
+       (select count(*)::int from events e
+        where e.project_id = $1 and ${survey} and e.type = 'shown' and e.at >= b.s and e.at < b.e) as n
+     from ${bucketsFrom('$3', '$4')}`,
+    [projectId, scope.surveyId ?? scope.kind, instantsArray(buckets.starts), instantsArray(buckets.ends)],
   );
   return new Map(rows.map((row) => [Number(row.bucket), row.n]));
+}
+
+/**
+ * The instants where buckets start, in order, and the end of the last one (epoch milliseconds):
+ * local midnight (day), Monday (week) or the 1st (month) in the time zone, from the bucket holding
+ * `from` to the one holding the last millisecond before `to`.
+ *
+ * Postgres turns a local time into an instant with `at time zone`, which picks the later instant
+ * when the local time happens twice (a DST change at midnight, as in Atlantic/Azores or
+ * America/Havana). A day starts at the first midnight, so the earlier instant is taken: the local
+ * time minus the offset in force a day before, when that reads back as the same local time. A
+ * local midnight that does not exist (clocks jump forward at midnight) becomes the instant of the
+ * jump, which is where that day starts.
+ */
+async function bucketBoundaries(
+  database: Database,
+  scope: Scope,
+  interval: MetricsQuery['interval'],
+): Promise<number[]> {
+  const rows = await database.query<{ at: number }>(
+    `with local_starts as (
+       select b from generate_series(
+         date_trunc($3, $1::timestamptz at time zone $4),
+         date_trunc($3, ($2::timestamptz - interval '1 millisecond') at time zone $4) + ('1 ' || $3)::interval,
+         ('1 ' || $3)::interval) as b
+     ), later as (
+       select b, b at time zone $4 as t from local_starts
+     ), earlier as (
+       select b, t,
+         (b - ((t - interval '1 day') at time zone $4 - (t - interval '1 day') at time zone 'UTC'))
+           at time zone 'UTC' as e
+       from later
+     )
+     select (extract(epoch from case when e < t and e at time zone $4 = b then e else t end) * 1000)::float8 as at
+     from earlier order by b`,
+    [scope.from, scope.to, interval, scope.timezone],
+  );
+  return rows.map((row) => Number(row.at));
 }
 
 /** GET /v1/metrics: scores per bucket with intervals, distributions, response rates and changes. */
@@ -182,32 +260,34 @@ export async function computeMetrics(
     ]);
   }
   const range = { from: scope.from, to: scope.to };
-  // Bucket boundaries are computed once, in the time zone (so DST and month lengths are right);
-  // rows are then assigned to buckets by comparing instants (width_bucket), which costs far less
-  // than converting every row to local time.
-  const bucketRows = await database.query<{ start: Date | string; end: Date | string }>(
-    `select b at time zone $4 as start, (b + ('1 ' || $3)::interval) at time zone $4 as "end"
-     from generate_series(
-       date_trunc($3, $1::timestamptz at time zone $4),
-       date_trunc($3, ($2::timestamptz - interval '1 millisecond') at time zone $4),
-       ('1 ' || $3)::interval) as b
-     order by b`,
-    [scope.from, scope.to, query.interval, query.timezone],
-  );
-  const starts = bucketRows.map((row) => new Date(row.start));
+  const boundaries = await bucketBoundaries(database, scope, query.interval);
+  // Each bucket is clipped to the range: the first starts at `from`, the last ends at `to`.
+  const clip = (time: number) => new Date(Math.min(Math.max(time, scope.from.getTime()), scope.to.getTime()));
+  const starts = boundaries.slice(0, -1).map(clip);
+  const ends = boundaries.slice(1).map(clip);
   const where = new Where(projectId, scope, query, range);
-  const startsParam = where.param(startsArray(starts));
+  const startsParam = where.param(instantsArray(starts));
   const segmentFiltered = hasSegmentFilter(query);
   const previousRange = { from: new Date(scope.from.getTime() - spanMs), to: scope.from };
-  const [histogramRows, shownByBucket, previousCounts, previousShown] = await Promise.all([
-    database.query<{ bucket: number; score: number; n: number }>(
+  const histogramSql = segmentFiltered
+    ? // Segment filters read the table anyway: one pass, each row put in its bucket by comparing
+      // instants (width_bucket), which the planner can run as a sequential scan.
       `select width_bucket(r.submitted_at, ${startsParam}::timestamptz[]) as bucket, r.score, count(*)::int as n
-       ${fromResponses(Boolean(query.trait))} where ${where.sql} group by 1, 2`,
-      where.params,
-    ),
-    segmentFiltered ? null : shownEvents(database, projectId, scope, range, starts),
+       ${fromResponses(Boolean(query.trait))} where ${where.sql} group by 1, 2`
+    : // Without them, one range scan of the covering index per bucket (index-only), each grouped
+      // by score: no per-row bucket arithmetic and a hash of 11 scores instead of buckets × scores.
+      `select b.i as bucket, c.score, c.n from ${bucketsFrom(startsParam, where.param(instantsArray(ends)))}
+       cross join lateral (
+         select r.score, count(*)::int as n from responses r
+         where ${where.sql} and r.submitted_at >= b.s and r.submitted_at < b.e
+         group by r.score) as c`;
+  const [histogramRows, shownByBucket, previousCounts, previousShown] = await Promise.all([
+    database.query<{ bucket: number; score: number; n: number }>(histogramSql, where.params),
+    segmentFiltered ? null : shownEvents(database, projectId, scope, { starts, ends }),
     totalHistogram(database, projectId, scope, query, previousRange),
-    segmentFiltered ? null : shownEvents(database, projectId, scope, previousRange),
+    segmentFiltered
+      ? null
+      : shownEvents(database, projectId, scope, { starts: [previousRange.from], ends: [previousRange.to] }),
   ]);
 
   const countsByBucket = new Map<number, Record<number, number>>();
@@ -221,14 +301,14 @@ export async function computeMetrics(
   }
 
   let before = scoreSummary(scope.kind, {});
-  const buckets = bucketRows.map((row, index) => {
+  const buckets = starts.map((start, index) => {
     const counts = countsByBucket.get(index + 1) ?? {};
     const summary = scoreSummary(scope.kind, counts);
     const change = compareScores(before, summary);
     before = summary;
     return {
-      start: new Date(row.start).toISOString(),
-      end: new Date(row.end).toISOString(),
+      start: start.toISOString(),
+      end: ends[index]!.toISOString(),
       ...stats(scope.kind, counts, shownByBucket ? (shownByBucket.get(index + 1) ?? 0) : null),
       change,
     };
@@ -239,11 +319,11 @@ export async function computeMetrics(
     kind: scope.kind,
     surveyId: scope.surveyId,
     interval: query.interval,
-    timezone: query.timezone,
+    timezone: scope.timezone,
     from: scope.from.toISOString(),
     to: scope.to.toISOString(),
     total: stats(scope.kind, totalCounts, totalShown),
-    previous: stats(scope.kind, previousCounts, previousShown ? (previousShown.get(0) ?? 0) : null),
+    previous: stats(scope.kind, previousCounts, previousShown ? (previousShown.get(1) ?? 0) : null),
     change: compareScores(scoreSummary(scope.kind, previousCounts), scoreSummary(scope.kind, totalCounts)),
     buckets,
   };
@@ -252,7 +332,8 @@ export async function computeMetrics(
 const dimensions = {
   // The page without its query string or fragment.
   page: `split_part(split_part(r.url, '#', 1), '?', 1)`,
-  locale: 'r.locale',
+  // Locales are compared without case (as the locale filter does), so `en` and `EN` are one.
+  locale: 'lower(r.locale)',
   trait: null,
 } as const;
 

@@ -94,10 +94,14 @@ export function responseFilters(
   if (query.assignee === 'none') conditions.push(isNull(responses.assigneeId));
   else if (query.assignee && query.assignee !== 'me')
     conditions.push(eq(responses.assigneeId, query.assignee));
-  if (query.tag) conditions.push(sql`${responses.tags} @> array[${query.tag}]::text[]`);
+  // Tags are stored in lower case, so the filter is case-insensitive.
+  const tag = query.tag?.trim().toLowerCase();
+  if (tag) conditions.push(sql`${responses.tags} @> array[${tag}]::text[]`);
   if (query.from) conditions.push(gte(responses.submittedAt, new Date(query.from)));
   if (query.to) conditions.push(lt(responses.submittedAt, new Date(query.to)));
   if (query.q) conditions.push(ilike(responses.comment, likePattern(query.q)));
+  if (query.hasComment === true) conditions.push(sql`${responses.comment} <> ''`);
+  if (query.hasComment === false) conditions.push(sql`coalesce(${responses.comment}, '') = ''`);
   return conditions;
 }
 

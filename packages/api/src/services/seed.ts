@@ -3,7 +3,7 @@
  * respondent traits, pages and locales, and widget impressions for response rates.
  */
 import { type SurveyKind, scoreBand, scoreRanges, surveyCreateSchema } from '@closeloop/shared';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { events, respondents, responses, surveys } from '../db/schema/index.ts';
 import { demoSurveys } from './projects.ts';
@@ -127,7 +127,7 @@ export async function seedDemoData(db: Db, options: SeedOptions) {
 
   const people = Array.from({ length: Math.max(1, Math.round(options.responses / 4)) }, (_, index) => ({
     projectId: options.projectId,
-    id: crypto.randomUUID(),
+    id: crypto.randomUUID() as string,
     externalId: `demo-user-${index + 1}`,
     email: next() < 0.7 ? `customer${index + 1}@example.com` : null,
     traits: {
@@ -136,11 +136,19 @@ export async function seedDemoData(db: Db, options: SeedOptions) {
       signupYear: 2019 + Math.floor(next() * 7),
     },
   }));
+  // Seeding again finds the same demo people (by external id): each takes the id already stored,
+  // so the new responses point at rows that exist.
   for (let i = 0; i < people.length; i += 1000) {
-    await db
+    const stored = await db
       .insert(respondents)
       .values(people.slice(i, i + 1000))
-      .onConflictDoNothing();
+      .onConflictDoUpdate({
+        target: [respondents.projectId, respondents.externalId],
+        set: { externalId: sql`excluded.external_id` },
+      })
+      .returning({ id: respondents.id, externalId: respondents.externalId });
+    const ids = new Map(stored.map((row) => [row.externalId, row.id]));
+    for (const person of people.slice(i, i + 1000)) person.id = ids.get(person.externalId)!;
   }
 
   let shown = 0;

@@ -1,7 +1,7 @@
 import type { StaffRole, StaffUser } from '@closeloop/shared';
 import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { projects, setupTokens, staffUsers } from '../db/schema/index.ts';
+import { projects, setupTokens, staffSessions, staffUsers } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
 import { generateKey, hashKey } from './keys.ts';
 import { hashPassword } from './passwords.ts';
@@ -30,14 +30,22 @@ export interface NewStaffUser {
   password: string;
 }
 
-/** Creates a staff user; a 409 when the email is taken (emails are unique across the installation). */
+/**
+ * Creates a staff user; a 409 when the email is taken (emails are unique across the installation).
+ * When it belongs to a deactivated user of the same project, the 409 says so and how to reactivate.
+ */
 export async function createStaffUser(db: Db | Tx, projectId: string, input: NewStaffUser) {
   const email = input.email.trim().toLowerCase();
   const [taken] = await db
-    .select({ id: staffUsers.id })
+    .select({ id: staffUsers.id, projectId: staffUsers.projectId, deactivatedAt: staffUsers.deactivatedAt })
     .from(staffUsers)
     .where(sql`lower(${staffUsers.email}) = ${email}`)
     .limit(1);
+  if (taken?.deactivatedAt && taken.projectId === projectId) {
+    throw new Errors.EmailTaken(
+      `The staff user with the email ${email} is deactivated; reactivate them instead (PATCH /v1/users/${taken.id} with {"active": true})`,
+    );
+  }
   if (taken) throw new Errors.EmailTaken(`A staff user with the email ${email} already exists`);
   const [row] = await db
     .insert(staffUsers)
@@ -52,6 +60,20 @@ export async function createStaffUser(db: Db | Tx, projectId: string, input: New
     .returning();
   if (!row) throw new Errors.EmailTaken(`A staff user with the email ${email} already exists`);
   return row;
+}
+
+/**
+ * Deactivates (signs out everywhere; their name stays on their activity) or reactivates a staff
+ * user. Deactivating again keeps the first deactivation time.
+ */
+export async function setStaffUserActive(tx: Tx, user: StaffUserRow, active: boolean, now = new Date()) {
+  const [row] = await tx
+    .update(staffUsers)
+    .set({ deactivatedAt: active ? null : (user.deactivatedAt ?? now), updatedAt: now })
+    .where(eq(staffUsers.id, user.id))
+    .returning();
+  if (!active) await tx.delete(staffSessions).where(eq(staffSessions.userId, user.id));
+  return row!;
 }
 
 /** Active staff users of a project, oldest first. */

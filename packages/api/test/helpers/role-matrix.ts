@@ -214,6 +214,24 @@ export const roleCases: RoleCase[] = [
     }),
   },
   {
+    name: 'PATCH /v1/users/:id (deactivate)',
+    least: 'admin',
+    request: async (fixture) => ({
+      method: 'PATCH',
+      url: `/v1/users/${await newUserId(fixture)}`,
+      payload: { active: false },
+    }),
+  },
+  {
+    name: 'PATCH /v1/users/:id (reactivate)',
+    least: 'admin',
+    request: async (fixture) => {
+      const id = await newUserId(fixture);
+      await fixture.ctx.asKey(fixture.project.secretKey, { method: 'DELETE', url: `/v1/users/${id}` });
+      return { method: 'PATCH', url: `/v1/users/${id}`, payload: { active: true } };
+    },
+  },
+  {
     name: 'DELETE /v1/users/:id',
     least: 'admin',
     request: async (fixture) => ({ method: 'DELETE', url: `/v1/users/${await newUserId(fixture)}` }),

@@ -101,10 +101,6 @@ export function InsightsPage({ api }: { api: InsightsApi }) {
         : Promise.resolve(null),
     [survey?.id, query, segmentBy, traitKey],
   );
-  const comments = useLoad<ResponseList | null>(
-    () => (survey ? api.get<ResponseList>(`/v1/responses?${query}&limit=100`) : Promise.resolve(null)),
-    [survey?.id, query],
-  );
 
   return (
     <section class="insights" aria-labelledby="insights-title">
@@ -198,31 +194,86 @@ export function InsightsPage({ api }: { api: InsightsApi }) {
         </Status>
       </div>
 
-      <div class="insights-panel">
-        <h2>Comments in this period</h2>
-        <Status load={comments}>
-          {(value) => {
-            const withComments = value?.data.filter((response) => response.comment) ?? [];
-            if (withComments.length === 0) return <p class="insights-status">No comments in this period.</p>;
-            return (
-              <ul class="insights-comments">
-                {withComments.slice(0, 20).map((response) => (
-                  <li key={response.id}>
-                    <a href={`#/responses/${response.id}`}>
-                      <span class="insights-comment-score">{response.score}</span>
-                    </a>{' '}
-                    <span class="insights-comment-text">{response.comment}</span>{' '}
-                    <time dateTime={response.submittedAt}>
-                      {new Date(response.submittedAt).toLocaleDateString()}
-                    </time>
-                  </li>
-                ))}
-              </ul>
-            );
-          }}
-        </Status>
-      </div>
+      {survey && <Comments api={api} query={query} />}
     </section>
+  );
+}
+
+/** Responses with a comment shown per page of the comments panel. */
+export const commentsPageSize = 20;
+
+/**
+ * The comments of the period, newest first, from the list API's `hasComment=true` filter; "More
+ * comments" loads the next page after the last one shown.
+ */
+function Comments({ api, query }: { api: InsightsApi; query: URLSearchParams }) {
+  const [pages, setPages] = useState<ResponseList[]>([]);
+  const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
+  const [message, setMessage] = useState('');
+  const generation = useRef(0);
+  const load = (cursor: string | null) => {
+    const current = ++generation.current;
+    setState('loading');
+    const params = new URLSearchParams(query);
+    params.set('hasComment', 'true');
+    params.set('limit', String(commentsPageSize));
+    if (cursor) params.set('cursor', cursor);
+    api.get<ResponseList>(`/v1/responses?${params}`).then(
+      (page) => {
+        if (current !== generation.current) return;
+        setPages((before) => (cursor ? [...before, page] : [page]));
+        setState('ready');
+      },
+      (error: Error) => {
+        if (current !== generation.current) return;
+        setMessage(error.message);
+        setState('error');
+      },
+    );
+  };
+  useEffect(() => {
+    setPages([]);
+    load(null);
+  }, [query]);
+
+  const items = pages.flatMap((page) => page.data);
+  const nextCursor = pages.at(-1)?.nextCursor ?? null;
+  return (
+    <div class="insights-panel">
+      <h2>Comments in this period</h2>
+      {items.length > 0 && (
+        <ul class="insights-comments">
+          {items.map((response) => (
+            <li key={response.id}>
+              <a href={`#/responses/${response.id}`}>
+                <span class="insights-comment-score">{response.score}</span>
+              </a>{' '}
+              <span class="insights-comment-text">{response.comment}</span>{' '}
+              <time dateTime={response.submittedAt}>
+                {new Date(response.submittedAt).toLocaleDateString()}
+              </time>
+            </li>
+          ))}
+        </ul>
+      )}
+      {state === 'loading' ? (
+        <p class="insights-status" aria-busy="true">
+          Loading…
+        </p>
+      ) : state === 'error' ? (
+        <p class="insights-status insights-error" role="alert">
+          {message}
+        </p>
+      ) : items.length === 0 ? (
+        <p class="insights-status">No comments in this period.</p>
+      ) : (
+        nextCursor && (
+          <button type="button" class="insights-more" onClick={() => load(nextCursor)}>
+            More comments
+          </button>
+        )
+      )}
+    </div>
   );
 }
 

@@ -23,7 +23,7 @@ export async function downloadExport(
   }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
-  let lines = 0;
+  const counter = new RecordCounter(format);
   for (;;) {
     if (signal?.aborted) {
       await reader.cancel();
@@ -32,10 +32,10 @@ export async function downloadExport(
     const { done, value } = await reader.read();
     if (done) break;
     chunks.push(value);
-    for (const byte of value) if (byte === 10) lines++;
-    onProgress(format === 'csv' ? Math.max(0, lines - 1) : lines);
+    counter.push(value);
+    onProgress(counter.records);
   }
-  const rows = format === 'csv' ? Math.max(0, lines - 1) : lines;
+  const rows = counter.records;
   const blob = new Blob(chunks as BlobPart[], {
     type: format === 'csv' ? 'text/csv' : 'application/x-ndjson',
   });
@@ -48,4 +48,35 @@ export async function downloadExport(
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
   return rows;
+}
+
+/**
+ * Counts the records of an export as its bytes arrive, in chunks cut anywhere. NDJSON has one
+ * record per line (JSON escapes line breaks inside strings). A CSV record ends at a line feed
+ * outside quotes — a comment with line breaks is one quoted cell — and the first line is the
+ * header. Bytes can be scanned one by one: in UTF-8 no byte of a multi-byte character is a quote
+ * or a line feed.
+ */
+export class RecordCounter {
+  private lines = 0;
+  private quoted = false;
+
+  constructor(private readonly format: 'csv' | 'ndjson') {}
+
+  push(bytes: Uint8Array): void {
+    if (this.format === 'ndjson') {
+      for (const byte of bytes) if (byte === 10) this.lines++;
+      return;
+    }
+    // A doubled quote inside a quoted cell toggles twice, so it leaves the state as it was.
+    for (const byte of bytes) {
+      if (byte === 34) this.quoted = !this.quoted;
+      else if (byte === 10 && !this.quoted) this.lines++;
+    }
+  }
+
+  /** Records so far (the CSV header is not one). */
+  get records(): number {
+    return this.format === 'csv' ? Math.max(0, this.lines - 1) : this.lines;
+  }
 }

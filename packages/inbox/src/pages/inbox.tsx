@@ -1,5 +1,5 @@
 import type { QueueCounts, ResponseList, ResponseRecord, StaffUser, Survey } from '@closeloop/shared';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
 import { Empty, ErrorNote, Loading, useAction, useLoad } from '../components/status.tsx';
 import { bandClass, formatDateTime, isOverdue, kindLabel, relative, statusLabels } from '../format.ts';
@@ -48,6 +48,17 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
   const [loadingMore, setLoadingMore] = useState(false);
   const [selected, setSelected] = useState(0);
   const [showHelp, setShowHelp] = useState(false);
+  // Mirrors of `selected` and `showHelp` for the key handler, written together with the state.
+  const selectedRef = useRef(0);
+  const showHelpRef = useRef(false);
+  const select = (index: number) => {
+    selectedRef.current = index;
+    setSelected(index);
+  };
+  const toggleHelp = (shown: boolean) => {
+    showHelpRef.current = shown;
+    setShowHelp(shown);
+  };
   const [version, setVersion] = useState(0);
   const action = useAction();
   const listRef = useRef<HTMLUListElement>(null);
@@ -63,7 +74,7 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
       (page) => {
         if (!current) return;
         setPages({ items: page.data, next: page.nextCursor });
-        setSelected((index) => Math.min(index, Math.max(page.data.length - 1, 0)));
+        select(Math.min(selectedRef.current, Math.max(page.data.length - 1, 0)));
       },
       (error: Error) => current && setListError(error),
     );
@@ -96,13 +107,17 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
   };
 
   const items = pages?.items ?? [];
+  // While a list loads, names show a placeholder rather than "Deleted survey" or "Unknown".
   const surveyName = useMemo(() => {
     const names = new Map((surveys.state === 'ready' ? surveys.value : []).map((s) => [s.id, s.name]));
-    return (id: string) => names.get(id) ?? 'Deleted survey';
+    const missing =
+      surveys.state === 'ready' ? 'Deleted survey' : surveys.state === 'loading' ? '…' : 'Unknown survey';
+    return (id: string) => names.get(id) ?? missing;
   }, [surveys]);
   const userName = useMemo(() => {
     const names = new Map((users.state === 'ready' ? users.value : []).map((u) => [u.id, u.name]));
-    return (id: string | null) => (id ? (names.get(id) ?? 'Unknown') : 'Unassigned');
+    const missing = users.state === 'loading' ? '…' : 'Unknown';
+    return (id: string | null) => (id ? (names.get(id) ?? missing) : 'Unassigned');
   }, [users]);
 
   const change = async (response: ResponseRecord, body: object) => {
@@ -115,30 +130,43 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
       ? change(response, { status: 'resolved' })
       : undefined;
 
+  // The key handler is registered once and reads the latest list, selection and actions from refs:
+  // keys pressed faster than a render (j then a) act on the row that is highlighted, not a stale one.
+  const latest = useRef({ items, canWork, assignToMe, resolve });
+  latest.current = { items, canWork, assignToMe, resolve };
+
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement;
-      if (
-        target.closest('input, textarea, select, [contenteditable]') ||
-        event.metaKey ||
-        event.ctrlKey ||
-        event.altKey
-      )
+      if (event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey) return;
+      const target = event.target instanceof Element ? event.target : null;
+      if (target?.closest('input, textarea, select, [contenteditable]:not([contenteditable="false"])'))
         return;
-      const response = items[selected];
-      if (event.key === 'j') setSelected((i) => Math.min(i + 1, items.length - 1));
-      else if (event.key === 'k') setSelected((i) => Math.max(i - 1, 0));
-      else if (event.key === 'Enter' && response) navigate(`/responses/${response.id}`);
-      else if (event.key === 'a' && response && canWork) void assignToMe(response);
+      // While the help (or any modal dialog) is open, only its own keys work.
+      if (showHelpRef.current || document.querySelector('[aria-modal="true"]')) {
+        if (event.key === '?' || event.key === 'Escape') {
+          toggleHelp(false);
+          event.preventDefault();
+        }
+        return;
+      }
+      const { items, canWork, assignToMe, resolve } = latest.current;
+      const index = Math.min(selectedRef.current, Math.max(items.length - 1, 0));
+      const response = items[index];
+      if (event.key === 'j') select(Math.min(index + 1, Math.max(items.length - 1, 0)));
+      else if (event.key === 'k') select(Math.max(index - 1, 0));
+      else if (event.key === 'Enter') {
+        // Enter on a link or a button activates that element, not the selected row.
+        if (!response || target?.closest('a, button, [role="button"], [role="link"], summary')) return;
+        navigate(`/responses/${response.id}`);
+      } else if (event.key === 'a' && response && canWork) void assignToMe(response);
       else if (event.key === 'r' && response && canWork) void resolve(response);
-      else if (event.key === '?') setShowHelp((shown) => !shown);
-      else if (event.key === 'Escape') setShowHelp(false);
+      else if (event.key === '?') toggleHelp(true);
       else return;
       event.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  });
+  }, []);
 
   useEffect(() => {
     listRef.current
@@ -164,7 +192,7 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
             </a>
           );
         })}
-        <button type="button" class="link help-toggle" onClick={() => setShowHelp(true)}>
+        <button type="button" class="link help-toggle" onClick={() => toggleHelp(true)}>
           Keyboard shortcuts (?)
         </button>
       </aside>
@@ -198,7 +226,7 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
                   class={index === selected ? 'selected' : undefined}
                   aria-current={index === selected ? 'true' : undefined}
                 >
-                  <a href={`#/responses/${response.id}`} onClick={() => setSelected(index)}>
+                  <a href={`#/responses/${response.id}`} onClick={() => select(index)}>
                     <span
                       class={`score ${bandClass(response.kind, response.score)}`}
                       title={`${kindLabel(response.kind)} ${response.score}`}
@@ -243,7 +271,7 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
           </>
         )}
       </section>
-      {showHelp && <ShortcutHelp canWork={canWork} onClose={() => setShowHelp(false)} />}
+      {showHelp && <ShortcutHelp canWork={canWork} onClose={() => toggleHelp(false)} />}
     </div>
   );
 }
@@ -361,6 +389,14 @@ function FilterBar({
 }
 
 function ShortcutHelp({ canWork, onClose }: { canWork: boolean; onClose: () => void }) {
+  const closeRef = useRef<HTMLButtonElement>(null);
+  // Focus moves into the dialog while it is open and back where it was when it closes; in the
+  // same commit that shows it, so no key pressed meanwhile lands on the page behind.
+  useLayoutEffect(() => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    closeRef.current?.focus();
+    return () => before?.isConnected && before.focus();
+  }, []);
   const rows: [string, string][] = [
     ['j / k', 'Next / previous response'],
     ['Enter', 'Open the selected response'],
@@ -374,7 +410,19 @@ function ShortcutHelp({ canWork, onClose }: { canWork: boolean; onClose: () => v
   ];
   return (
     <div class="dialog-backdrop">
-      <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title">
+      <div
+        class="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="shortcuts-title"
+        onKeyDown={(event) => {
+          // Its only control keeps the focus: Tab does not wander to the page behind.
+          if (event.key === 'Tab') {
+            event.preventDefault();
+            closeRef.current?.focus();
+          }
+        }}
+      >
         <h2 id="shortcuts-title">Keyboard shortcuts</h2>
         <dl class="shortcuts">
           {rows.map(([key, label]) => (
@@ -386,7 +434,7 @@ function ShortcutHelp({ canWork, onClose }: { canWork: boolean; onClose: () => v
             </div>
           ))}
         </dl>
-        <button type="button" onClick={onClose}>
+        <button type="button" ref={closeRef} onClick={onClose}>
           Close
         </button>
       </div>

@@ -17,6 +17,9 @@ import {
 } from '../format.ts';
 import { useCan, useSession } from '../session.ts';
 
+/** Shown where a name is still loading. */
+const pending = '…';
+
 /** One response: what the respondent said, who they are, and everything done about it. */
 export function ResponsePage({ id }: { id: string }) {
   const [response, reload] = useLoad(() => api.get<ResponseRecord>(`/v1/responses/${id}`), [id]);
@@ -40,11 +43,21 @@ export function ResponsePage({ id }: { id: string }) {
     reloadNotes();
   };
   const staff = users.state === 'ready' ? users.value : [];
+  // Until the lists arrive nothing is known: a placeholder, never "Deleted survey" or "Nobody".
   const surveyName = (surveyId: string) =>
-    (surveys.state === 'ready' ? surveys.value.find((s) => s.id === surveyId)?.name : undefined) ??
-    'Deleted survey';
+    surveys.state === 'ready'
+      ? (surveys.value.find((s) => s.id === surveyId)?.name ?? 'Deleted survey')
+      : surveys.state === 'loading'
+        ? pending
+        : 'Unknown survey';
   const nameOf = (userId: string | null) =>
-    userId ? (staff.find((u) => u.id === userId)?.name ?? 'Unknown') : 'Nobody';
+    !userId
+      ? 'Nobody'
+      : users.state === 'ready'
+        ? (staff.find((u) => u.id === userId)?.name ?? 'Unknown')
+        : users.state === 'loading'
+          ? pending
+          : 'Unknown';
 
   return (
     <div class="page detail">
@@ -58,8 +71,9 @@ export function ResponsePage({ id }: { id: string }) {
               <header class="response-head">
                 <span class={`score big ${bandClass(record.kind, record.score)}`}>{record.score}</span>
                 <div>
-                  <h1>
-                    {kindLabel(record.kind)} · {surveyName(record.surveyId)}
+                  <h1 aria-busy={surveys.state === 'loading' ? 'true' : undefined}>
+                    {kindLabel(record.kind)} ·{' '}
+                    <span data-testid="survey-name">{surveyName(record.surveyId)}</span>
                   </h1>
                   <p class="muted">Submitted {formatDateTime(record.submittedAt)}</p>
                 </div>
@@ -92,7 +106,14 @@ export function ResponsePage({ id }: { id: string }) {
                 ))}
               </dl>
             </section>
-            <FollowUpPanel record={record} staff={staff} onChanged={refresh} />
+            <FollowUpPanel
+              key={record.id}
+              record={record}
+              staff={staff}
+              staffLoading={users.state === 'loading'}
+              nameOf={nameOf}
+              onChanged={refresh}
+            />
             <section class="card" aria-label="Notes">
               <h2>Notes</h2>
               <Loaded load={notes}>
@@ -113,9 +134,9 @@ export function ResponsePage({ id }: { id: string }) {
                   )
                 }
               </Loaded>
-              <NoteForm responseId={record.id} onAdded={refresh} />
+              <NoteForm key={record.id} responseId={record.id} onAdded={refresh} />
             </section>
-            <ReplyPanel record={record} onSent={refresh} />
+            <ReplyPanel key={record.id} record={record} onSent={refresh} />
             <section class="card" aria-label="Activity">
               <h2>Activity</h2>
               <Loaded load={activity}>
@@ -124,9 +145,13 @@ export function ResponsePage({ id }: { id: string }) {
                     <Empty>Nothing has happened yet.</Empty>
                   ) : (
                     <ol class="timeline">
-                      {entries.map((entry) => (
+                      {entries.map((entry, index) => (
                         <li key={entry.id} data-activity={entry.type}>
-                          <ActivityLine entry={entry} nameOf={nameOf} />
+                          <ActivityLine
+                            entry={entry}
+                            nameOf={nameOf}
+                            lastOfRun={!sameRuleRun(entry, entries[index + 1])}
+                          />
                           <span class="muted"> · {formatDateTime(entry.createdAt)}</span>
                         </li>
                       ))}
@@ -166,7 +191,28 @@ export function ResponsePage({ id }: { id: string }) {
   );
 }
 
-function ActivityLine({ entry, nameOf }: { entry: Activity; nameOf: (id: string | null) => string }) {
+/** Whether `next` was written by the same rule run as `entry` (rules of one arrival share a time). */
+function sameRuleRun(entry: Activity, next: Activity | undefined): boolean {
+  return (
+    !!next &&
+    entry.type === 'rule_applied' &&
+    next.type === 'rule_applied' &&
+    next.createdAt === entry.createdAt
+  );
+}
+
+const listOf = (words: string[]) => words.join(', ');
+
+function ActivityLine({
+  entry,
+  nameOf,
+  lastOfRun,
+}: {
+  entry: Activity;
+  nameOf: (id: string | null) => string;
+  /** The last of the rules applied together: it carries their common outcome. */
+  lastOfRun: boolean;
+}) {
   const d = entry.detail as Record<string, unknown>;
   const who = entry.actor.kind === 'rule' ? `Rule "${entry.actor.name}"` : entry.actor.name;
   switch (entry.type) {
@@ -205,14 +251,33 @@ function ActivityLine({ entry, nameOf }: { entry: Activity; nameOf: (id: string 
         </span>
       );
     case 'rule_applied':
-      return (
-        <span>
-          {who} opened a follow-up{d.dueAt ? `, due ${formatDateTime(d.dueAt as string)}` : ''}
-        </span>
-      );
+      return <span>{ruleSentence(who, d, nameOf, lastOfRun)}</span>;
     default:
       return <span>{who}</span>;
   }
+}
+
+/**
+ * A rule that matched a new response. The API records the tags this rule added and, on every rule
+ * of the same arrival, the follow-up they produced together (status, due date, assignee); that
+ * outcome is told once, after the last rule of the run, and only when there is one.
+ */
+function ruleSentence(
+  who: string,
+  d: Record<string, unknown>,
+  nameOf: (id: string | null) => string,
+  lastOfRun: boolean,
+): string {
+  const tags = Array.isArray(d.addedTags) ? (d.addedTags as string[]) : [];
+  let sentence = `${who} matched`;
+  if (tags.length) sentence += `: added the ${tags.length === 1 ? 'tag' : 'tags'} ${listOf(tags)}`;
+  if (!lastOfRun) return sentence;
+  const status = typeof d.status === 'string' ? (d.status as FollowUpStatus) : 'none';
+  const outcome: string[] = [];
+  if (status !== 'none') outcome.push(`follow-up ${statusLabels[status] ?? status}`);
+  if (typeof d.dueAt === 'string') outcome.push(`due ${formatDateTime(d.dueAt)}`);
+  if (typeof d.assigneeId === 'string') outcome.push(`assigned to ${nameOf(d.assigneeId)}`);
+  return outcome.length ? `${sentence} → ${listOf(outcome)}` : sentence;
 }
 
 const nextStatusLabels: Record<FollowUpStatus, string> = {
@@ -225,10 +290,14 @@ const nextStatusLabels: Record<FollowUpStatus, string> = {
 function FollowUpPanel({
   record,
   staff,
+  staffLoading,
+  nameOf,
   onChanged,
 }: {
   record: ResponseRecord;
   staff: StaffUser[];
+  staffLoading: boolean;
+  nameOf: (id: string | null) => string;
   onChanged: () => void;
 }) {
   const session = useSession();
@@ -255,7 +324,9 @@ function FollowUpPanel({
           </span>
         </dd>
         <dt>Owner</dt>
-        <dd data-testid="assignee">{staff.find((u) => u.id === followUp.assigneeId)?.name ?? 'Nobody'}</dd>
+        <dd data-testid="assignee" aria-busy={staffLoading && followUp.assigneeId ? 'true' : undefined}>
+          {nameOf(followUp.assigneeId)}
+        </dd>
         <dt>Due</dt>
         <dd data-testid="due" class={isOverdue(followUp.dueAt, followUp.status) ? 'overdue' : undefined}>
           {followUp.dueAt ? `${formatDateTime(followUp.dueAt)} (${relative(followUp.dueAt)})` : '—'}
@@ -305,9 +376,13 @@ function FollowUpPanel({
             <select
               aria-label="Owner"
               value={followUp.assigneeId ?? ''}
+              disabled={staffLoading}
               onChange={(e) => change({ assigneeId: e.currentTarget.value || null })}
             >
               <option value="">Nobody</option>
+              {followUp.assigneeId && !assignable.some((user) => user.id === followUp.assigneeId) && (
+                <option value={followUp.assigneeId}>{nameOf(followUp.assigneeId)}</option>
+              )}
               {assignable.map((user) => (
                 <option key={user.id} value={user.id}>
                   {user.name}

@@ -3,13 +3,17 @@
  * widget's markup and styles. It is shown as a manual popover so it sits in the browser's top layer,
  * above any z-index the page uses. A modal `<dialog>` the page opens later goes above it and makes
  * the rest of the page inert, so while one is open the host moves inside that dialog and is shown
- * again (on top, and interactive); it moves back to <body> when the dialog closes.
+ * again (on top, and interactive); it moves back to <body> when the dialog closes. The same goes
+ * for an element the page puts in fullscreen. A popover the page shows later would cover it too:
+ * the host is shown again above it.
  */
+
+import { guard } from '../safe.ts';
 
 export interface Host {
   element: HTMLElement;
   shadow: ShadowRoot;
-  /** Where the Preact tree renders. */
+  /** Where the view goes. */
   container: HTMLElement;
   remove(): void;
 }
@@ -52,7 +56,8 @@ export function mountHost(doc: Document, css: string, nonce?: string): Host {
   const popover = typeof element.showPopover === 'function';
   if (popover) element.setAttribute('popover', 'manual');
 
-  const raise = () => {
+  /** Shows the host again, so that it is the newest, topmost element of the top layer. */
+  const raise = (focused = shadow.activeElement as HTMLElement | null) => {
     if (!popover) return;
     try {
       if (element.matches(':popover-open')) element.hidePopover();
@@ -60,16 +65,38 @@ export function mountHost(doc: Document, css: string, nonce?: string): Host {
     } catch {
       // not connected (yet): the next placement shows it
     }
-  };
-
-  const place = () => {
-    const target = topModalDialog(doc) ?? doc.body;
-    if (!target || (element.parentNode === target && element.isConnected)) return;
-    const focused = shadow.activeElement as HTMLElement | null;
-    target.append(element);
-    raise();
+    // hiding and moving the host lose the focus inside it
     focused?.focus({ preventScroll: true });
   };
+
+  /** Puts the host where it can be seen and used; `again`: shows it on top even if it stays. */
+  const place = (again?: boolean) => {
+    // Chromium makes what is outside a fullscreen element unreachable, like a modal dialog does;
+    // a video or an iframe cannot hold the host, which then only shows again on top
+    const fullscreen = doc.fullscreenElement;
+    const target =
+      topModalDialog(doc) ??
+      (fullscreen && !/^(VIDEO|IFRAME|CANVAS|IMG|EMBED|OBJECT)$/.test(fullscreen.tagName)
+        ? fullscreen
+        : null) ??
+      doc.body;
+    if (!target) return;
+    if (element.parentNode === target && element.isConnected) {
+      if (again) raise();
+      return;
+    }
+    const focused = shadow.activeElement as HTMLElement | null;
+    target.append(element);
+    raise(focused);
+  };
+
+  // A popover (or a <dialog>) of the page that opened after the host; toggle events do not bubble,
+  // so they are caught on their way down. Fullscreen elements enter the top layer too.
+  const onTopLayer = guard((event: Event) => {
+    if (event.target !== element && (event as ToggleEvent).newState !== 'closed') place(true);
+  });
+  doc.addEventListener('toggle', onTopLayer, true);
+  doc.addEventListener('fullscreenchange', onTopLayer);
 
   const observer = new MutationObserver(() => {
     try {
@@ -93,6 +120,8 @@ export function mountHost(doc: Document, css: string, nonce?: string): Host {
     container,
     remove() {
       observer.disconnect();
+      doc.removeEventListener('toggle', onTopLayer, true);
+      doc.removeEventListener('fullscreenchange', onTopLayer);
       try {
         if (popover && element.matches(':popover-open')) element.hidePopover();
       } catch {

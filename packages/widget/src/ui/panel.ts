@@ -4,7 +4,7 @@ import { guard } from '../safe.ts';
 import type { WidgetSurvey } from '../targeting.ts';
 import { mountHost } from './host.ts';
 import { widgetCss } from './styles.ts';
-import { type Step, surveyView } from './survey.ts';
+import { surveyView } from './survey.ts';
 
 export interface PanelOptions {
   document: Document;
@@ -23,24 +23,28 @@ export interface PanelOptions {
 export interface Panel {
   /** The `<closeloop-widget>` host element. */
   element: HTMLElement;
-  /** Closes the panel (onClose runs once) and returns focus to where it was. */
+  /** Closes the panel (onClose runs once) and returns focus to the last element focused on the page. */
   close(): void;
 }
 
 /** How long the thank-you stays before the panel closes by itself. */
 export const thanksMs = 4000;
 
-/** Shows one survey: owns its host element, its step and focus handling. */
+/** Shows one survey: owns its host element, its steps and focus handling. */
 export function openPanel(options: PanelOptions): Panel {
   const doc = options.document;
-  const previousFocus = doc.activeElement as HTMLElement | null;
   const host = mountHost(doc, widgetCss(options.appearance), options.nonce);
-  const strings = stringsFor(options.locale);
-  let step: Step = 'score';
-  let score: number | null = null;
-  let focusIndex = 0;
+  let answered = false;
   let closed = false;
   let closeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  // Where focus goes back on close: the last element focused on the page outside the widget (the
+  // visitor may have been somewhere else in between, or nowhere when the widget appeared).
+  let previousFocus = doc.activeElement as HTMLElement | null;
+  const onFocus = guard((event: FocusEvent) => {
+    if (!event.composedPath().includes(host.element)) previousFocus = event.target as HTMLElement;
+  });
+  doc.addEventListener('focusin', onFocus, true);
 
   const focus = (selector: string) =>
     (host.shadow.querySelector(selector) as HTMLElement | null)?.focus({ preventScroll: true });
@@ -49,52 +53,38 @@ export function openPanel(options: PanelOptions): Panel {
     if (closed) return;
     closed = true;
     clearTimeout(closeTimer);
+    doc.removeEventListener('focusin', onFocus, true);
     const focusWasInside = !!host.shadow.activeElement;
     host.remove();
     if (focusWasInside && previousFocus !== doc.body) previousFocus?.focus?.({ preventScroll: true });
-    options.onClose(score !== null);
+    options.onClose(answered);
   });
 
-  /** Applies a state change, rebuilds the view and puts focus where the next step begins. */
-  const update = (change: () => void, focusSelector: string) =>
-    guard(() => {
-      change();
-      draw();
-      focus(focusSelector);
-    })();
+  const view = surveyView({
+    kind: options.survey.kind,
+    texts: options.texts,
+    strings: stringsFor(options.locale),
+    locale: options.locale,
+    dir: directionOf(options.locale),
+    theme: options.appearance.theme,
+    onPick: guard((score: number) => {
+      answered = true;
+      options.onScore(score);
+      view.comment(score);
+      focus('textarea');
+    }),
+    // after the comment the text field is gone: focus stays in the panel (on its close button)
+    // while the thank-you is announced, and the panel closes by itself
+    onComment: guard((comment: string) => {
+      if (comment) options.onComment(comment);
+      view.thanks();
+      focus('.close');
+      closeTimer = setTimeout(close, thanksMs);
+    }),
+    onClose: close,
+  });
+  host.container.append(view.root);
 
-  const draw = () =>
-    host.container.replaceChildren(
-      surveyView({
-        kind: options.survey.kind,
-        texts: options.texts,
-        strings,
-        locale: options.locale,
-        dir: directionOf(options.locale),
-        theme: options.appearance.theme,
-        step,
-        score,
-        focusIndex,
-        onPick: (picked) =>
-          update(() => {
-            score = picked;
-            step = 'comment';
-            options.onScore(picked);
-          }, 'textarea'),
-        onMove: (index) => update(() => (focusIndex = index), '[tabindex="0"]'),
-        // after the comment the text field is gone: focus stays in the panel (on its close
-        // button) while the thank-you is announced, and the panel closes by itself
-        onComment: (comment) =>
-          update(() => {
-            if (comment) options.onComment(comment);
-            step = 'thanks';
-            closeTimer = setTimeout(close, thanksMs);
-          }, '.close'),
-        onClose: close,
-      }),
-    );
-
-  draw();
   // Take focus only when the visitor has nothing focused on the page: a survey appearing must never
   // steal keystrokes from a form being filled in.
   const active = doc.activeElement;

@@ -3,8 +3,6 @@ import { type SurveyKind, scoreBand, scoreRanges } from '@closeloop/shared/kinds
 import { type Strings, Text } from '../i18n.ts';
 import { h } from './dom.ts';
 
-export type Step = 'score' | 'comment' | 'thanks';
-
 export interface SurveyViewProps {
   kind: SurveyKind;
   texts: SurveyTexts;
@@ -12,14 +10,18 @@ export interface SurveyViewProps {
   locale: string;
   dir: 'ltr' | 'rtl';
   theme: 'auto' | 'light' | 'dark';
-  step: Step;
-  score: number | null;
-  /** Index of the option holding the roving tabindex. */
-  focusIndex: number;
   onPick(score: number): void;
-  onMove(index: number): void;
   onComment(comment: string): void;
   onClose(): void;
+}
+
+/** The survey panel on screen; its root (the dialog) stays the same element from start to end. */
+export interface SurveyView {
+  root: HTMLElement;
+  /** Replaces the scale with the comment prompt that fits the score. */
+  comment(score: number): void;
+  /** Replaces the content with the thank-you, in the live region that was there from the start. */
+  thanks(): void;
 }
 
 const bands = ['negative', 'neutral', 'positive'] as const;
@@ -47,11 +49,14 @@ export function nextIndex(key: string, index: number, count: number, dir: 'ltr' 
 }
 
 /**
- * The survey panel for the controller's state (see panel.ts). The scale is a radiogroup with a
- * roving tabindex: arrow keys, Home and End move focus; Space, Enter or a click chooses.
+ * The survey panel (see panel.ts for its behaviour). Built once: the dialog, its close button and
+ * its `aria-live` region stay the same nodes while the step content inside is swapped, so the
+ * entrance animation plays once, screen readers do not enter the dialog again, and the live region
+ * announces the thank-you. The scale is a radiogroup with a roving tabindex: arrow keys, Home and
+ * End move focus between the same buttons; Space, Enter or a click chooses.
  */
-export function surveyView(props: SurveyViewProps): HTMLElement {
-  const { kind, texts, strings, step, score } = props;
+export function surveyView(props: SurveyViewProps): SurveyView {
+  const { kind, texts, strings } = props;
   const { min, max } = scoreRanges[kind];
   const lowText = kind === 'nps' ? Text.NpsLow : Text.CesLow;
   // CSAT options carry their own text labels; NPS and CES label the two ends of the scale
@@ -60,7 +65,7 @@ export function surveyView(props: SurveyViewProps): HTMLElement {
     texts.highLabel ?? strings[lowText + 1],
   ];
 
-  const options = [];
+  const options: HTMLElement[] = [];
   for (let value = min; value <= max; value++) {
     options.push(
       h(
@@ -69,17 +74,36 @@ export function surveyView(props: SurveyViewProps): HTMLElement {
           type: 'button',
           role: 'radio',
           class: 'opt',
-          'aria-checked': score === value,
+          'aria-checked': false,
           'aria-describedby': ends ? (value === min ? 'cl-lo' : value === max ? 'cl-hi' : null) : null,
-          tabindex: value - min === props.focusIndex ? 0 : -1,
+          tabindex: value === min ? 0 : -1,
           onclick: () => props.onPick(value),
         },
         kind === 'csat' ? strings[Text.Csat + value - 1] : value,
       ),
     );
   }
+  let focusIndex = 0;
+  let scale = true;
+  const move = (index: number) => {
+    options[focusIndex]!.setAttribute('tabindex', '-1');
+    options[index]!.setAttribute('tabindex', '0');
+    options[index]!.focus({ preventScroll: true });
+    focusIndex = index;
+  };
 
-  return h(
+  const content = h(
+    'div',
+    null,
+    h('p', { class: 'q', id: 'cl-q' }, texts.question),
+    h('div', { role: 'radiogroup', 'aria-labelledby': 'cl-q', class: `scale ${kind}` }, options),
+    ends &&
+      h('p', { class: 'ends' }, h('span', { id: 'cl-lo' }, ends[0]), h('span', { id: 'cl-hi' }, ends[1])),
+  );
+  // present from the start and never redrawn, so screen readers announce the thank-you
+  const live = h('p', { class: 'thanks', 'aria-live': 'polite' });
+
+  const root = h(
     'div',
     {
       class: `root ${props.theme}`,
@@ -88,12 +112,15 @@ export function surveyView(props: SurveyViewProps): HTMLElement {
       role: 'dialog',
       'aria-label': texts.question,
       onkeydown: (event: KeyboardEvent) => {
-        if (event.key === 'Escape') return props.onClose();
-        const next =
-          step === 'score' ? nextIndex(event.key, props.focusIndex, options.length, props.dir) : undefined;
-        if (next === undefined) return;
+        const closing = event.key === 'Escape';
+        const next = scale ? nextIndex(event.key, focusIndex, options.length, props.dir) : undefined;
+        if (!closing && next === undefined) return;
+        // handled here: neither the browser (which would close the page's modal dialog on Escape)
+        // nor the page's own key handlers see it
         event.preventDefault();
-        props.onMove(next);
+        event.stopPropagation();
+        if (closing) props.onClose();
+        else move(next!);
       },
     },
     h(
@@ -104,13 +131,16 @@ export function surveyView(props: SurveyViewProps): HTMLElement {
         { type: 'button', class: 'close', 'aria-label': strings[Text.Close], onclick: props.onClose },
         '×',
       ),
-      step === 'score' && [
-        h('p', { class: 'q', id: 'cl-q' }, texts.question),
-        h('div', { role: 'radiogroup', 'aria-labelledby': 'cl-q', class: `scale ${kind}` }, options),
-        ends &&
-          h('p', { class: 'ends' }, h('span', { id: 'cl-lo' }, ends[0]), h('span', { id: 'cl-hi' }, ends[1])),
-      ],
-      step === 'comment' &&
+      content,
+      live,
+    ),
+  );
+
+  return {
+    root,
+    comment(score) {
+      scale = false;
+      content.replaceChildren(
         h(
           'form',
           {
@@ -119,16 +149,16 @@ export function surveyView(props: SurveyViewProps): HTMLElement {
               props.onComment((event.currentTarget as HTMLFormElement).comment.value.trim());
             },
           },
-          h('label', { class: 'q', for: 'cl-c' }, followUpPrompt(kind, score!, texts, strings)),
+          h('label', { class: 'q', for: 'cl-c' }, followUpPrompt(kind, score, texts, strings)),
           h('textarea', { id: 'cl-c', name: 'comment', rows: 3, maxlength: 5000 }),
           h('button', { type: 'submit', class: 'send' }, strings[Text.Send]),
         ),
-      // present from the start, so screen readers announce the thank-you when it appears
-      h(
-        'p',
-        { class: 'thanks', 'aria-live': 'polite' },
-        step === 'thanks' && (texts.thankYou ?? strings[Text.Thanks]),
-      ),
-    ),
-  );
+      );
+    },
+    thanks() {
+      scale = false;
+      content.replaceChildren();
+      live.textContent = texts.thankYou ?? strings[Text.Thanks]!;
+    },
+  };
 }

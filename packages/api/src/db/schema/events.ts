@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { foreignKey, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { instant } from './columns.ts';
 import { projects } from './projects.ts';
@@ -23,5 +24,10 @@ export const events = pgTable(
       foreignColumns: [surveys.projectId, surveys.id],
     }),
     index('events_survey_at_idx').on(table.projectId, table.surveyId, table.at),
+    // Impressions for response rates: /v1/metrics counts them per bucket with index-only range
+    // scans of this index alone (dismissals are not in it).
+    index('events_shown_idx')
+      .on(table.projectId, table.surveyId, table.at)
+      .where(sql`${table.type} = 'shown'`),
   ],
 );

@@ -1,4 +1,5 @@
-import { jsonb, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { jsonb, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns.ts';
 import { projects } from './projects.ts';
 
@@ -11,7 +12,7 @@ export const respondents = pgTable(
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
     id: uuid('id').notNull().defaultRandom(),
-    /** The site's own user id; null for a respondent known only by email or traits. */
+    /** The site's own user id; null for a respondent known only by email (one per address) or traits. */
     externalId: text('external_id'),
     email: text('email'),
     traits: jsonb('traits').$type<Traits>().notNull().default({}),
@@ -20,5 +21,10 @@ export const respondents = pgTable(
   (table) => [
     primaryKey({ columns: [table.projectId, table.id] }),
     unique('respondents_external_id_unique').on(table.projectId, table.externalId),
+    // A respondent known only by email is one person per address (letter case aside), so their
+    // responses form one timeline.
+    uniqueIndex('respondents_email_unique')
+      .on(table.projectId, sql`lower(${table.email})`)
+      .where(sql`${table.externalId} is null and ${table.email} is not null`),
   ],
 );

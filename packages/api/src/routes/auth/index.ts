@@ -57,26 +57,25 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     };
   };
 
+  // Failed sign-ins per address and email. Every attempt takes a turn before the password is
+  // checked (so parallel guesses cannot overtake the count), and the key carries the time of the
+  // email's last successful sign-in, so a success starts the count afresh: only failures add up.
+  const attemptKeys = new WeakMap<FastifyRequest, string>();
+  const signInAttempt = app.createRateLimit({
+    max: app.config.loginRateLimit,
+    timeWindow: '15 minutes',
+    keyGenerator: (request) => attemptKeys.get(request) ?? `login|${request.ip}`,
+  });
+
   app.post(
     '/v1/auth/login',
     {
       schema: {
         tags: ['staff'],
         summary: 'Sign in to the inbox (sets an httpOnly session cookie; returns the CSRF token)',
+        description: `429 with Retry-After after ${app.config.loginRateLimit} failed attempts for one email from one address within 15 minutes; a successful sign-in starts the count again.`,
         body: loginSchema,
         response: { 200: sessionSchema, ...errors },
-      },
-      config: {
-        rateLimit: {
-          max: app.config.loginRateLimit,
-          timeWindow: '15 minutes',
-          // After the body is parsed, so attempts are counted per address and email.
-          hook: 'preHandler',
-          keyGenerator: (request) => {
-            const email = (request.body as { email?: unknown } | undefined)?.email;
-            return `login|${request.ip}|${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
-          },
-        },
       },
     },
     async (request, reply) => {
@@ -86,6 +85,13 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         .from(staffUsers)
         .where(sql`lower(${staffUsers.email}) = ${email}`)
         .limit(1);
+      attemptKeys.set(request, `login|${request.ip}|${email}|${user?.lastLoginAt?.getTime() ?? 0}`);
+      const attempt = await signInAttempt(request);
+      if (!attempt.isAllowed && attempt.isExceeded) {
+        reply.header('retry-after', attempt.ttlInSeconds);
+        // Answered like every other rate limit: a rate_limited problem.
+        throw Object.assign(new Error('Too many failed sign-in attempts'), { statusCode: 429 });
+      }
       const valid =
         user && !user.deactivatedAt
           ? await verifyPassword(request.body.password, user.passwordHash)

@@ -1,6 +1,6 @@
 import { acceptedSchema, eventBatchSchema, problemSchema } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { projectForPublicKey } from '../../plugins/widget-access.ts';
+import { publicKeyInBody } from '../../plugins/widget-access.ts';
 import { ingestEvents } from '../../services/ingest.ts';
 
 /** POST /v1/events — impressions and dismissals for response rates. */
@@ -22,9 +22,10 @@ export const createEventsRoute: FastifyPluginAsyncZod = async (app) => {
         },
       },
       config: { rateLimit: { max: app.config.ingestRateLimit, timeWindow: '1 minute' } },
+      preValidation: publicKeyInBody(app),
     },
     async (request, reply) => {
-      const project = await projectForPublicKey(app, request, request.body.key);
+      const project = request.widgetProject!;
       const accepted = await ingestEvents(app.db, project.id, request.body.events);
       return reply.code(202).send({ accepted });
     },

@@ -1,4 +1,5 @@
 import {
+  normalizeTags,
   type RuleConditions,
   type RuleEffects,
   ruleCreateSchema,
@@ -19,7 +20,7 @@ const notFound = (id: string) => new Errors.NotFound(`No follow-up rule ${id} in
 
 const withUniqueTags = (effects: RuleEffects): RuleEffects => ({
   ...effects,
-  addTags: [...new Set(effects.addTags)],
+  addTags: normalizeTags(effects.addTags),
 });
 
 /** Follow-up rules: GET|POST /v1/follow-up-rules, PATCH|DELETE /v1/follow-up-rules/:id. */

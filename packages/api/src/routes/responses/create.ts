@@ -1,6 +1,6 @@
 import { acceptedSchema, problemSchema, responseBatchSchema } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { projectForPublicKey } from '../../plugins/widget-access.ts';
+import { publicKeyInBody } from '../../plugins/widget-access.ts';
 import { ingestResponses } from '../../services/ingest.ts';
 
 /** POST /v1/responses — exactly-once ingestion; 202 only after commit. */
@@ -26,9 +26,10 @@ export const createResponsesRoute: FastifyPluginAsyncZod = async (app) => {
         },
       },
       config: { rateLimit: { max: app.config.ingestRateLimit, timeWindow: '1 minute' } },
+      preValidation: publicKeyInBody(app),
     },
     async (request, reply) => {
-      const project = await projectForPublicKey(app, request, request.body.key);
+      const project = request.widgetProject!;
       const accepted = await ingestResponses(app.db, project.id, request.body.responses);
       return reply.code(202).send({ accepted });
     },

@@ -31,7 +31,13 @@ export const exportResponsesRoute: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { format, ...filters } = request.query;
-      const stream = exportResponses(app.db, projectIdOf(request), filters, format, request.auth?.userId);
+      const stream = await exportResponses(
+        app.db,
+        projectIdOf(request),
+        filters,
+        format,
+        request.auth?.userId,
+      );
       const stamp = new Date().toISOString().slice(0, 10);
       reply
         .header(

@@ -1,5 +1,5 @@
 import { problemSchema, surveyCreateSchema, surveySchema, surveyUpdateSchema } from '@closeloop/shared';
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { surveys } from '../../db/schema/index.ts';
@@ -92,9 +92,20 @@ export const surveyRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
+      const { targeting, recontact, ...rest } = request.body;
       const [row] = await app.db
         .update(surveys)
-        .set({ ...request.body, updatedAt: new Date() })
+        .set({
+          ...rest,
+          // Only the fields sent change; the rest of the stored object stays.
+          ...(targeting
+            ? { targeting: sql`${surveys.targeting} || ${JSON.stringify(targeting)}::jsonb` }
+            : {}),
+          ...(recontact
+            ? { recontact: sql`${surveys.recontact} || ${JSON.stringify(recontact)}::jsonb` }
+            : {}),
+          updatedAt: new Date(),
+        })
         .where(live(projectIdOf(request), request.params.id))
         .returning();
       if (!row) throw surveyNotFound(request.params.id);

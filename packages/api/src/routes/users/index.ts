@@ -13,11 +13,12 @@ import { staffSessions, staffUsers } from '../../db/schema/index.ts';
 import { Errors } from '../../errors.ts';
 import { type Auth, authOf, projectIdOf } from '../../plugins/auth.ts';
 import { hashPassword } from '../../services/passwords.ts';
-import { createStaffUser, toStaffUser } from '../../services/staff.ts';
+import { createStaffUser, setStaffUserActive, toStaffUser } from '../../services/staff.ts';
 import { managementErrors as errors, managementSecurity as security } from '../security.ts';
 
 const idParams = z.object({ id: z.uuid() });
 const notFound = (id: string) => new Errors.NotFound(`No staff user ${id} in this project`);
+const cannotDeactivateSelf = () => new Errors.Forbidden('You cannot deactivate yourself; ask another admin');
 
 function requireOwnerFor(auth: Auth, what: string) {
   if (auth.role !== 'owner') throw new Errors.Forbidden(`Only an owner can ${what}`);
@@ -39,7 +40,7 @@ async function keepAnOwner(tx: Tx, projectId: string, leavingUserId: string) {
   if ((row?.total ?? 0) === 0) throw new Errors.LastOwner();
 }
 
-/** Staff users: GET|POST /v1/users, PATCH|DELETE /v1/users/:id. */
+/** Staff users: GET|POST /v1/users, PATCH|DELETE /v1/users/:id (DELETE deactivates; PATCH can reactivate). */
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/users',
@@ -86,7 +87,12 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['staff'],
-        summary: 'Change a staff user (anyone: their own name and password; admin: others and roles)',
+        summary:
+          'Change a staff user (anyone: their own name and password; admin: others, roles, deactivate and reactivate)',
+        description:
+          '`active: false` deactivates like DELETE (signs them out; nobody deactivates themselves); ' +
+          '`active: true` reactivates. Only an owner changes, deactivates or reactivates an owner; a ' +
+          'project keeps at least one active owner (409 last_owner).',
         security,
         params: idParams,
         body: staffUserUpdateSchema,
@@ -98,12 +104,16 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const auth = authOf(request);
       const { id } = request.params;
+      const { name, role, password, active } = request.body;
       const isSelf = auth.userId === id;
-      if (!isSelf || request.body.role !== undefined) {
+      if (!isSelf || role !== undefined || active !== undefined) {
         if (!roleAtLeast(auth.role, 'admin')) {
-          throw new Errors.Forbidden('Changing other staff users or roles needs the admin role');
+          throw new Errors.Forbidden(
+            'Changing other staff users, roles or who is active needs the admin role',
+          );
         }
       }
+      if (isSelf && active === false) throw cannotDeactivateSelf();
       const updated = await app.db.transaction(async (tx) => {
         const [target] = await tx
           .select()
@@ -111,25 +121,23 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
           .where(and(eq(staffUsers.projectId, auth.projectId), eq(staffUsers.id, id)))
           .for('update');
         if (!target) throw notFound(id);
-        if ((target.role === 'owner' && !isSelf) || request.body.role === 'owner') {
+        if ((target.role === 'owner' && !isSelf) || role === 'owner') {
           requireOwnerFor(auth, 'change an owner or make one');
         }
-        if (target.role === 'owner' && request.body.role && request.body.role !== 'owner') {
-          await keepAnOwner(tx, auth.projectId, id);
-        }
-        const [row] = await tx
+        const leavesOwners = (role !== undefined && role !== 'owner') || active === false;
+        if (target.role === 'owner' && leavesOwners) await keepAnOwner(tx, auth.projectId, id);
+        const now = new Date();
+        let [row] = await tx
           .update(staffUsers)
           .set({
-            ...(request.body.name !== undefined ? { name: request.body.name } : {}),
-            ...(request.body.role !== undefined ? { role: request.body.role } : {}),
-            ...(request.body.password !== undefined
-              ? { passwordHash: await hashPassword(request.body.password) }
-              : {}),
-            updatedAt: new Date(),
+            ...(name !== undefined ? { name } : {}),
+            ...(role !== undefined ? { role } : {}),
+            ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
+            updatedAt: now,
           })
           .where(eq(staffUsers.id, id))
           .returning();
-        if (request.body.password !== undefined) {
+        if (password !== undefined) {
           // A new password signs out every other session of that user.
           await tx
             .delete(staffSessions)
@@ -140,6 +148,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
               ),
             );
         }
+        if (active !== undefined) row = await setStaffUserActive(tx, row!, active, now);
         return row!;
       });
       return toStaffUser(updated);
@@ -151,7 +160,8 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['staff'],
-        summary: 'Deactivate a staff user (signs them out; their activity keeps their name)',
+        summary:
+          'Deactivate a staff user (signs them out; their activity keeps their name; PATCH with {"active": true} reactivates)',
         security,
         params: idParams,
         response: { 204: z.null(), 409: problemSchema, ...errors },
@@ -161,7 +171,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const auth = authOf(request);
       const { id } = request.params;
-      if (auth.userId === id) throw new Errors.Forbidden('You cannot deactivate yourself; ask another admin');
+      if (auth.userId === id) throw cannotDeactivateSelf();
       await app.db.transaction(async (tx) => {
         const [target] = await tx
           .select()
@@ -173,12 +183,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
           requireOwnerFor(auth, 'deactivate an owner');
           await keepAnOwner(tx, auth.projectId, id);
         }
-        const now = new Date();
-        await tx
-          .update(staffUsers)
-          .set({ deactivatedAt: target.deactivatedAt ?? now, updatedAt: now })
-          .where(eq(staffUsers.id, id));
-        await tx.delete(staffSessions).where(eq(staffSessions.userId, id));
+        await setStaffUserActive(tx, target, false);
       });
       return reply.code(204).send(null);
     },

@@ -6,6 +6,14 @@ import { z } from 'zod';
 import { surveys } from '../../db/schema/index.ts';
 import { projectForPublicKey } from '../../plugins/widget-access.ts';
 
+/** If-None-Match (RFC 9110 §13.1.2): `*`, or a list of tags compared weakly (`W/` ignored). */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = etag.replace(/^W\//, '');
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === opaque);
+}
+
 /** GET /v1/widget/config — appearance and active surveys for the widget; cacheable. */
 export const widgetConfigRoute: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -17,7 +25,7 @@ export const widgetConfigRoute: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({
           key: z.string().max(100).optional().describe('The project public key (pk_…)'),
         }),
-        response: { 200: widgetConfigSchema, 304: z.null(), 401: problemSchema, 403: problemSchema },
+        response: { 200: widgetConfigSchema, 304: z.void(), 401: problemSchema, 403: problemSchema },
       },
     },
     async (request, reply) => {
@@ -45,7 +53,11 @@ export const widgetConfigRoute: FastifyPluginAsyncZod = async (app) => {
       const etag = `"${createHash('sha256').update(JSON.stringify(config)).digest('base64url').slice(0, 27)}"`;
       reply.header('cache-control', 'public, max-age=60, stale-while-revalidate=300');
       reply.header('etag', etag);
-      if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
+      if (matchesEtag(request.headers['if-none-match'], etag)) {
+        // No body, so no content-type or content-length either.
+        reply.removeHeader('content-type');
+        return reply.code(304).send();
+      }
       return config;
     },
   );

@@ -40,6 +40,8 @@ export function RulesPage() {
           <>
             {editing && (
               <RuleForm
+                // A fresh form for each rule (and for a new one): never another rule's values.
+                key={editing === 'new' ? 'new' : editing.id}
                 rule={editing === 'new' ? null : editing}
                 surveys={surveys}
                 users={users}
@@ -119,7 +121,10 @@ function describeConditions(rule: Rule, surveys: Survey[]): string {
   if (c.scoreAtLeast !== null) parts.push(`score ≥ ${c.scoreAtLeast}`);
   if (c.scoreAtMost !== null) parts.push(`score ≤ ${c.scoreAtMost}`);
   if (c.hasComment !== null) parts.push(c.hasComment ? 'with a comment' : 'without a comment');
-  if (c.trait) parts.push(`${c.trait.key} = ${String(c.trait.value)}`);
+  if (c.trait)
+    parts.push(
+      `${c.trait.key} = ${typeof c.trait.value === 'string' ? JSON.stringify(c.trait.value) : String(c.trait.value)}`,
+    );
   return parts.join(', ') || 'every response';
 }
 
@@ -134,6 +139,25 @@ function describeEffects(rule: Rule, users: StaffUser[]): string {
   if (e.assign?.type === 'round_robin') parts.push('assign round-robin');
   if (e.addTags.length) parts.push(`tag ${e.addTags.join(', ')}`);
   return parts.join('; ') || 'nothing';
+}
+
+/** The JSON type a trait condition compares with: `vip = true` is not `vip = "true"`. */
+type TraitType = 'string' | 'number' | 'boolean';
+
+/** The type text most likely means: `true`/`false` → boolean, a plain number → number, else text. */
+function guessTraitType(text: string): TraitType {
+  const trimmed = text.trim();
+  if (trimmed === 'true' || trimmed === 'false') return 'boolean';
+  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return 'number';
+  return 'string';
+}
+
+/** The value to store for a trait condition, or undefined when the text does not fit the type. */
+function typedTraitValue(text: string, type: TraitType): string | number | boolean | undefined {
+  if (type === 'string') return text;
+  if (type === 'boolean') return text.trim() === 'true' ? true : text.trim() === 'false' ? false : undefined;
+  const value = Number(text.trim());
+  return text.trim() !== '' && Number.isFinite(value) ? value : undefined;
 }
 
 function RuleForm({
@@ -159,16 +183,30 @@ function RuleForm({
     hasComment: c?.hasComment === null || c?.hasComment === undefined ? '' : String(c.hasComment),
     traitKey: c?.trait?.key ?? '',
     traitValue: c?.trait ? String(c.trait.value) : '',
+    traitType: (c?.trait ? typeof c.trait.value : 'string') as TraitType,
     open: e?.open ?? true,
     dueInHours: e?.dueInHours?.toString() ?? '48',
     assign: e?.assign?.type === 'user' ? e.assign.userId : (e?.assign?.type ?? ''),
     addTags: e?.addTags.join(', ') ?? '',
   });
+  // Until someone picks the type of the trait value, it follows what is typed: true/false, a number, text.
+  const [typeChosen, setTypeChosen] = useState(rule?.conditions.trait != null);
+  const [traitError, setTraitError] = useState<string | null>(null);
   const action = useAction();
   const set = (changes: Partial<typeof form>) => setForm({ ...form, ...changes });
   const number = (text: string) => (text.trim() === '' ? null : Number(text));
   const submit = async (event: Event) => {
     event.preventDefault();
+    const traitValue = typedTraitValue(form.traitValue, form.traitType);
+    if (form.traitKey.trim() && traitValue === undefined) {
+      setTraitError(
+        form.traitType === 'number'
+          ? 'The trait value must be a number.'
+          : 'The trait value must be true or false.',
+      );
+      return;
+    }
+    setTraitError(null);
     const body: RuleCreate = {
       name: form.name,
       position: Number(form.position),
@@ -178,7 +216,10 @@ function RuleForm({
         scoreAtLeast: number(form.scoreAtLeast),
         scoreAtMost: number(form.scoreAtMost),
         hasComment: form.hasComment === '' ? null : form.hasComment === 'true',
-        trait: form.traitKey.trim() ? { key: form.traitKey.trim(), value: form.traitValue } : null,
+        trait:
+          form.traitKey.trim() && traitValue !== undefined
+            ? { key: form.traitKey.trim(), value: traitValue }
+            : null,
       },
       effects: {
         open: form.open,
@@ -281,9 +322,27 @@ function RuleForm({
             equals
             <input
               placeholder="enterprise"
+              inputMode={form.traitType === 'number' ? 'decimal' : undefined}
               value={form.traitValue}
-              onInput={(ev) => set({ traitValue: ev.currentTarget.value })}
+              onInput={(ev) => {
+                const traitValue = ev.currentTarget.value;
+                set(typeChosen ? { traitValue } : { traitValue, traitType: guessTraitType(traitValue) });
+              }}
             />
+          </label>
+          <label>
+            Value type
+            <select
+              value={form.traitType}
+              onChange={(ev) => {
+                setTypeChosen(true);
+                set({ traitType: ev.currentTarget.value as TraitType });
+              }}
+            >
+              <option value="string">text</option>
+              <option value="number">number</option>
+              <option value="boolean">true / false</option>
+            </select>
           </label>
         </div>
       </fieldset>
@@ -331,6 +390,7 @@ function RuleForm({
           </label>
         </div>
       </fieldset>
+      {traitError && <ErrorNote error={traitError} />}
       {action.error && <ErrorNote error={action.error} />}
       <div class="row">
         <button type="submit" class="primary" disabled={action.busy}>

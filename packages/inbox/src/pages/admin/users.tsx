@@ -13,7 +13,7 @@ const roleHelp: Record<StaffRole, string> = {
   viewer: 'reads only',
 };
 
-/** Staff users: add, change role, deactivate. */
+/** Staff users: add, change role, deactivate and reactivate. */
 export function UsersPage() {
   const session = useSession();
   const isOwner = session.user.role === 'owner';
@@ -72,6 +72,18 @@ export function UsersPage() {
                       : formatDateTime(user.lastLoginAt)}
                   </td>
                   <td>
+                    {user.deactivatedAt && (user.role !== 'owner' || isOwner) && (
+                      <button
+                        type="button"
+                        onClick={async () => {
+                          await action.run(() => api.patch(`/v1/users/${user.id}`, { active: true }));
+                          reload();
+                        }}
+                        disabled={action.busy}
+                      >
+                        Reactivate
+                      </button>
+                    )}
                     {!user.deactivatedAt &&
                       user.id !== session.user.id &&
                       (user.role !== 'owner' || isOwner) && (

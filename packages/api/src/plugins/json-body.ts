@@ -1,0 +1,85 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { Errors, ValidationError } from '../errors.ts';
+
+/** NUL (U+0000), or half of a surrogate pair without its other half: text Postgres cannot store. */
+const isUnstorable = (text: string) => text.includes('\u0000') || /\p{Cs}/u.test(text);
+
+/**
+ * Where the first text Postgres cannot store sits in a parsed JSON value, as a dotted path
+ * (`responses.0.comment`), or null: a NUL character, or an unpaired surrogate (`"\ud800"` is
+ * valid JSON but not valid Unicode). Such a body is refused up front with a 400 naming the field
+ * instead of failing in the database or being silently altered.
+ */
+export function pathOfUnstorableText(value: unknown): string | null {
+  const stack: { value: unknown; path: string }[] = [{ value, path: '' }];
+  const join = (path: string, key: string | number) => (path ? `${path}.${key}` : String(key));
+  while (stack.length > 0) {
+    const { value: current, path } = stack.pop()!;
+    if (typeof current === 'string') {
+      if (isUnstorable(current)) return path || '(body)';
+    } else if (Array.isArray(current)) {
+      for (let index = current.length - 1; index >= 0; index--)
+        stack.push({ value: current[index], path: join(path, index) });
+    } else if (current !== null && typeof current === 'object') {
+      const entries = Object.entries(current);
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const [key, child] = entries[index]!;
+        if (isUnstorable(key)) return join(path, JSON.stringify(key).slice(1, -1));
+        stack.push({ value: child, path: join(path, key) });
+      }
+    }
+  }
+  return null;
+}
+
+const unstorableMessage = 'must be valid Unicode text: no NUL character (U+0000) and no unpaired surrogate';
+
+/** Fastify's parser does not say why a body was refused; plain JSON.parse tells. */
+function explainJsonError(error: Error & { code?: string }, body: string): Error {
+  if (error.code !== 'FST_ERR_CTP_INVALID_JSON_BODY') return error;
+  try {
+    JSON.parse(body);
+  } catch (syntax) {
+    return Object.assign(new Errors.InvalidJson((syntax as Error).message), { statusCode: 400 });
+  }
+  // Valid JSON that Fastify refused: it has a __proto__ or constructor.prototype key.
+  return new ValidationError(
+    [{ path: '(body)', message: 'must not have "__proto__" or "constructor.prototype" keys' }],
+    'The request body has a key that is refused',
+  );
+}
+
+/**
+ * JSON bodies, sent as application/json or as text/plain (beacons and preflight-free fetches):
+ * Fastify's parser (which refuses `__proto__` and `constructor.prototype` keys), then the check for
+ * text Postgres cannot store.
+ */
+export const jsonBodyPlugin = fp(
+  async (app: FastifyInstance) => {
+    const parseJson = app.getDefaultJsonParser('error', 'error');
+    const parser = (
+      request: FastifyRequest,
+      body: string,
+      done: (error: Error | null, value?: unknown) => void,
+    ) => {
+      parseJson(request, body, (error: Error | null, value?: unknown) => {
+        if (error) return done(explainJsonError(error, body));
+        const path = pathOfUnstorableText(value);
+        if (path !== null) return done(new ValidationError([{ path, message: unstorableMessage }]));
+        done(null, value);
+      });
+    };
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, parser);
+    app.addContentTypeParser('text/plain', { parseAs: 'string' }, parser);
+
+    // Query strings and paths: Postgres cannot compare against NUL either.
+    app.addHook('onRequest', async (request) => {
+      if (/%00/i.test(request.url)) {
+        throw new ValidationError([{ path: '(url)', message: unstorableMessage }]);
+      }
+    });
+  },
+  { name: 'closeloop-json-body', dependencies: ['closeloop-problems'] },
+);
