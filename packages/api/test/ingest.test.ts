@@ -52,6 +52,32 @@ describe.each(databaseTargets())('POST /v1/responses on $name', (target) => {
     expect(respondent).toMatchObject({ externalId: 'u-1', email: 'a@b.example', traits: { plan: 'pro' } });
   });
 
+  it('lets the later item of a batch win for a respondent, whatever the ids', async () => {
+    const project = await ctx.newProject();
+    // Sent first, but with the larger id: storage order must not decide which values win.
+    const first = aResponse(project.surveyIds.nps, {
+      id: 'ffffffff-ffff-4fff-bfff-ffffffffffff',
+      score: 9,
+      respondent: { externalId: 'u-order', email: 'old@shop.example', traits: { plan: 'free', seats: 1 } },
+    });
+    const second = aResponse(project.surveyIds.csat, {
+      id: '00000000-0000-4000-8000-000000000000',
+      score: 4,
+      respondent: { externalId: 'u-order', email: 'new@shop.example', traits: { plan: 'pro' } },
+    });
+    const reply = await post({ key: project.publicKey, responses: [first, second] });
+    expect(reply.statusCode, reply.body).toBe(202);
+    const [respondent] = await ctx.database.db
+      .select()
+      .from(respondents)
+      .where(eq(respondents.projectId, project.projectId));
+    expect(respondent).toMatchObject({
+      externalId: 'u-order',
+      email: 'new@shop.example',
+      traits: { plan: 'pro', seats: 1 },
+    });
+  });
+
   it('never stores the same id twice, and a later send adds the comment', async () => {
     const project = await ctx.newProject();
     const item = aResponse(project.surveyIds.nps, { score: 3 });

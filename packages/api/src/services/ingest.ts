@@ -226,7 +226,9 @@ export async function ingestResponses(
   const now = new Date();
   const stored = await withRetry(() =>
     db.transaction(async (tx) => {
-      const respondentOf = await upsertRespondents(tx, projectId, batch);
+      // In the order sent, so a respondent's later email and traits win over earlier ones; the
+      // upsert sorts its own rows for locking.
+      const respondentOf = await upsertRespondents(tx, projectId, [...unique.values()]);
       // Stored partial responses whose comment arrives now: rules that need a comment get their
       // chance (whether or not another rule already opened a follow-up).
       const withComment = batch.filter((item) => item.comment != null).map((item) => item.id);
