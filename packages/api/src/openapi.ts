@@ -17,6 +17,14 @@ interface Document {
 /** Routes that also take their JSON body as text/plain (beacons, preflight-free fetches). */
 const textPlainBodies = new Set(['post /v1/responses', 'post /v1/events']);
 
+/** Routes whose 200 is a stream in one of these media types, not JSON. */
+const streamedBodies: Record<string, Record<string, string>> = {
+  'get /v1/responses/export': {
+    'text/csv': 'CSV (format=csv): UTF-8, a header row, then one record per response',
+    'application/x-ndjson': 'NDJSON (format=ndjson): one response record per line',
+  },
+};
+
 const { $schema: _, ...problemJsonSchema } = z.toJSONSchema(problemSchema) as Record<string, unknown>;
 const problem = (status: number) => ({
   description: STATUS_CODES[status] ?? 'Error',
@@ -25,8 +33,8 @@ const problem = (status: number) => ({
 
 /**
  * Makes /openapi.json say what the server sends: errors are application/problem+json (every
- * operation may also answer 500), operations with a body may answer 415, and the ingestion
- * routes accept their JSON as text/plain too.
+ * operation may also answer 500), operations with a body may answer 413 and 415, the ingestion
+ * routes accept their JSON as text/plain too, and streamed exports are CSV or NDJSON.
  */
 export const documentProblems: SwaggerTransformObject = (document) => {
   if (!('openapiObject' in document)) return document.swaggerObject;
@@ -47,10 +55,20 @@ export const documentProblems: SwaggerTransformObject = (document) => {
       }
       const body = operation.requestBody?.content;
       if (body) {
+        responses['413'] ??= problem(413);
         responses['415'] ??= problem(415);
         if (textPlainBodies.has(`${method} ${path}`) && body['application/json']) {
           body['text/plain'] = body['application/json'];
         }
+      }
+      const streamed = streamedBodies[`${method} ${path}`];
+      if (streamed && responses['200']) {
+        responses['200'].content = Object.fromEntries(
+          Object.entries(streamed).map(([type, description]) => [
+            type,
+            { schema: { type: 'string', description } },
+          ]),
+        );
       }
       responses['500'] ??= problem(500);
     }

@@ -60,6 +60,39 @@ describe.each(databaseTargets())('platform on $name', (target) => {
     expect((await ctx.app.inject({ url: '/docs' })).statusCode).toBeLessThan(400);
   });
 
+  it('documents in /openapi.json how each route answers and who may call it', async () => {
+    const document = (await ctx.app.inject({ url: '/openapi.json' })).json();
+    const operations = Object.entries(
+      document.paths as Record<
+        string,
+        Record<
+          string,
+          {
+            security?: unknown;
+            requestBody?: unknown;
+            responses: Record<string, { content?: Record<string, unknown> }>;
+          }
+        >
+      >,
+    ).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+    );
+    const open = /^\/(healthz|readyz)$|^\/v1\/(auth|widget)\/|^\/v1\/(responses|events)$/;
+    for (const { path, method, operation } of operations) {
+      const name = `${method} ${path}`;
+      if (!open.test(path) || (path === '/v1/responses' && method === 'get')) {
+        // Every management route takes a secret key or a staff session.
+        expect(operation.security, name).toEqual([{ secretKey: [] }, { session: [] }]);
+      }
+      // Any body may be over the size limit.
+      if (operation.requestBody) expect(Object.keys(operation.responses), name).toContain('413');
+    }
+    const exported = document.paths['/v1/responses/export'].get.responses['200'].content;
+    expect(Object.keys(exported).sort()).toEqual(['application/x-ndjson', 'text/csv']);
+    expect(Object.keys(document.paths['/v1/widget/config'].get.responses)).toContain('400');
+    expect((await ctx.app.inject({ url: '/v1/widget/config?key=a&key=b' })).statusCode).toBe(400);
+  });
+
   it('serves the demo landing page', async () => {
     const reply = await ctx.app.inject({ url: '/' });
     expect(reply.statusCode).toBe(200);

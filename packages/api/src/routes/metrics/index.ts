@@ -1,16 +1,8 @@
-import {
-  metricsQuerySchema,
-  metricsSchema,
-  problemSchema,
-  segmentsQuerySchema,
-  segmentsSchema,
-} from '@closeloop/shared';
+import { metricsQuerySchema, metricsSchema, segmentsQuerySchema, segmentsSchema } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { projectIdOf } from '../../plugins/auth.ts';
 import { computeMetrics, computeSegments } from '../../services/metrics.ts';
-
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
-const security = [{ secretKey: [] }];
+import { managementErrors as errors, managementSecurity as security } from '../security.ts';
 
 /** GET /v1/metrics and GET /v1/metrics/segments. */
 export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -1,8 +1,9 @@
-import { problemSchema, responseListQuerySchema } from '@closeloop/shared';
+import { responseListQuerySchema } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { projectIdOf } from '../../plugins/auth.ts';
 import { exportResponses } from '../../services/export.ts';
+import { managementErrors, managementSecurity } from '../security.ts';
 
 const exportQuerySchema = responseListQuerySchema
   .omit({ limit: true, cursor: true })
@@ -19,14 +20,10 @@ export const exportResponsesRoute: FastifyPluginAsyncZod = async (app) => {
         description:
           'UTF-8 with a header row (CSV). Cells starting with = + - @, tab or carriage return are prefixed ' +
           'with an apostrophe so spreadsheets do not run them as formulas.',
-        security: [{ secretKey: [] }],
+        security: managementSecurity,
         querystring: exportQuerySchema,
-        response: {
-          200: z.string().describe('CSV or NDJSON, streamed'),
-          400: problemSchema,
-          401: problemSchema,
-          403: problemSchema,
-        },
+        // /openapi.json names the media types of the 200 (see openapi.ts).
+        response: { 200: z.string().describe('CSV or NDJSON, streamed'), ...managementErrors },
       },
     },
     async (request, reply) => {

@@ -1,17 +1,10 @@
-import {
-  problemSchema,
-  responseListQuerySchema,
-  responseListSchema,
-  responseRecordSchema,
-} from '@closeloop/shared';
+import { responseListQuerySchema, responseListSchema, responseRecordSchema } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Errors } from '../../errors.ts';
 import { projectIdOf } from '../../plugins/auth.ts';
 import { getResponse, listResponses } from '../../services/responses.ts';
-
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
-const security = [{ secretKey: [] }];
+import { managementErrors as errors, managementSecurity as security } from '../security.ts';
 
 /** GET /v1/responses (filters, cursor pagination) and GET /v1/responses/:id. */
 export const readResponsesRoutes: FastifyPluginAsyncZod = async (app) => {

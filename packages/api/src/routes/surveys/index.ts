@@ -1,4 +1,4 @@
-import { problemSchema, surveyCreateSchema, surveySchema, surveyUpdateSchema } from '@closeloop/shared';
+import { surveyCreateSchema, surveySchema, surveyUpdateSchema } from '@closeloop/shared';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -6,10 +6,9 @@ import { surveys } from '../../db/schema/index.ts';
 import { Errors } from '../../errors.ts';
 import { projectIdOf } from '../../plugins/auth.ts';
 import { toSurvey } from '../../services/surveys.ts';
+import { managementErrors as errors, managementSecurity as security } from '../security.ts';
 
 const idParams = z.object({ id: z.uuid() });
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema };
-const security = [{ secretKey: [] }];
 
 const surveyNotFound = (id: string) => new Errors.NotFound(`No survey ${id} in this project`);
 

@@ -25,7 +25,13 @@ export const widgetConfigRoute: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({
           key: z.string().max(100).optional().describe('The project public key (pk_…)'),
         }),
-        response: { 200: widgetConfigSchema, 304: z.void(), 401: problemSchema, 403: problemSchema },
+        response: {
+          200: widgetConfigSchema,
+          304: z.void(),
+          400: problemSchema,
+          401: problemSchema,
+          403: problemSchema,
+        },
       },
     },
     async (request, reply) => {
