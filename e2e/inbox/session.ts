@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { type StartedServer, staffPassword } from '../harness.ts';
+import { axeSource } from '../widget/support.ts';
 
 /** Signs in through the inbox's own form. */
 export async function signIn(page: Page, baseUrl: string, email: string) {
@@ -54,4 +55,21 @@ export async function manage<T = unknown>(
   });
   if (!reply.ok) throw new Error(`${method} ${path}: ${reply.status} ${await reply.text()}`);
   return (reply.status === 204 ? undefined : await reply.json()) as T;
+}
+
+/**
+ * axe-core violations on the page as it is now. The page needs a context made with
+ * `{ bypassCSP: true }`: axe is injected as an inline script, which the inbox's CSP rightly refuses.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<any> } })
+      .axe;
+    const results = await axe.run(document, { resultTypes: ['violations'] });
+    return results.violations.map(
+      (violation: any) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((node: any) => node.target.join(' ')).join(', ')})`,
+    );
+  });
 }

@@ -54,7 +54,9 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     const error = new ApiError(
       response.status,
       data?.code ?? 'error',
-      data?.detail ?? `The server answered ${response.status}`,
+      response.status === 429
+        ? tooManyRequests(response.headers.get('retry-after'))
+        : (data?.detail ?? `The server answered ${response.status}`),
       data?.errors ?? [],
     );
     if (response.status === 401 && !path.startsWith('/v1/auth/')) {
@@ -63,6 +65,20 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     throw error;
   }
   return data as T;
+}
+
+/** What a person is told after a 429: how long to wait, read from the Retry-After header. */
+export function tooManyRequests(retryAfter: string | null, now = Date.now()): string {
+  let seconds = Number.NaN;
+  if (retryAfter && /^\d+$/.test(retryAfter.trim())) seconds = Number(retryAfter);
+  else if (retryAfter) seconds = (Date.parse(retryAfter) - now) / 1000;
+  if (!Number.isFinite(seconds)) return 'Too many attempts. Wait a while, then try again.';
+  if (seconds <= 60) {
+    const whole = Math.max(1, Math.ceil(seconds));
+    return `Too many attempts. Try again in ${whole} second${whole === 1 ? '' : 's'}.`;
+  }
+  const minutes = Math.ceil(seconds / 60);
+  return `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
 }
 
 export const api = {

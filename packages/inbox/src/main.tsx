@@ -2,4 +2,7 @@ import { render } from 'preact';
 import { App } from './app.tsx';
 import './styles.css';
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The page's static "Loading the inbox…" goes: the app shows its own states from here on.
+root.replaceChildren();
+render(<App />, root);

@@ -1,5 +1,5 @@
 import type { Session } from '@closeloop/shared';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { ErrorNote, useAction } from '../components/status.tsx';
 
@@ -7,13 +7,20 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (session: Session) => vo
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const action = useAction();
+  const passwordRef = useRef<HTMLInputElement>(null);
   const submit = async (event: Event) => {
     event.preventDefault();
     const session = await action.run(() => api.post<Session>('/v1/auth/login', { email, password }));
     if (session) onSignedIn(session);
+    else {
+      // The button was disabled while signing in, which drops the focus: put it back where the
+      // person types again, with the password selected.
+      passwordRef.current?.focus();
+      passwordRef.current?.select();
+    }
   };
   return (
-    <div class="auth">
+    <main class="auth">
       <form class="card" onSubmit={submit}>
         <h1>Sign in to Closeloop</h1>
         <label>
@@ -34,6 +41,7 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (session: Session) => vo
             name="password"
             autoComplete="current-password"
             required
+            ref={passwordRef}
             value={password}
             onInput={(e) => setPassword(e.currentTarget.value)}
           />
@@ -44,6 +52,6 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (session: Session) => vo
         </button>
         <p class="hint">No account yet? Use the setup link printed when Closeloop starts, or ask an admin.</p>
       </form>
-    </div>
+    </main>
   );
 }

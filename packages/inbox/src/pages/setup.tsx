@@ -21,7 +21,7 @@ export function SetupPage({ token, onDone }: { token: string; onDone: (session: 
     onInput: (e: { currentTarget: HTMLInputElement }) => setForm({ ...form, [key]: e.currentTarget.value }),
   });
   return (
-    <div class="auth">
+    <main class="auth">
       <Loaded load={check}>
         {({ projectName }) => (
           <form class="card" onSubmit={submit}>
@@ -53,6 +53,6 @@ export function SetupPage({ token, onDone }: { token: string; onDone: (session: 
           </form>
         )}
       </Loaded>
-    </div>
+    </main>
   );
 }
