@@ -53,3 +53,15 @@ export function safeHref(url: string): string | null {
     return null;
   }
 }
+
+/** Local midnight at the start of a yyyy-mm-dd day, as an ISO instant. */
+export function startOfDay(day: string): string {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return new Date(year, month - 1, date).toISOString();
+}
+
+/** Local midnight at the end of a yyyy-mm-dd day (the next day's start): days are not always 24 hours long. */
+export function endOfDay(day: string): string {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return new Date(year, month - 1, date + 1).toISOString();
+}

@@ -2,7 +2,16 @@ import type { QueueCounts, ResponseList, ResponseRecord, StaffUser, Survey } fro
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
 import { Empty, ErrorNote, Loading, useAction, useLoad } from '../components/status.tsx';
-import { bandClass, formatDateTime, isOverdue, kindLabel, relative, statusLabels } from '../format.ts';
+import {
+  bandClass,
+  endOfDay,
+  formatDateTime,
+  isOverdue,
+  kindLabel,
+  relative,
+  startOfDay,
+  statusLabels,
+} from '../format.ts';
 import { navigate } from '../router.ts';
 import { useCan, useSession } from '../session.ts';
 
@@ -21,10 +30,8 @@ type Filters = Partial<Record<(typeof filterKeys)[number], string>>;
 function apiFilters(filters: Filters) {
   return {
     ...filters,
-    from: filters.from ? new Date(`${filters.from}T00:00:00`).toISOString() : undefined,
-    to: filters.to
-      ? new Date(new Date(`${filters.to}T00:00:00`).getTime() + 86_400_000).toISOString()
-      : undefined,
+    from: filters.from ? startOfDay(filters.from) : undefined,
+    to: filters.to ? endOfDay(filters.to) : undefined,
   };
 }
 
