@@ -58,6 +58,28 @@ describe.each(databaseTargets())('rules at ingestion on $name', (target) => {
     expect(completed.dueAt?.getTime()).toBe(opened.dueAt?.getTime());
   });
 
+  it('completes a response once when the same comment send arrives many times at once', async () => {
+    const project = await ctx.newProject();
+    await addRule(project, {
+      name: 'Commented',
+      conditions: { kind: 'csat', hasComment: true },
+      effects: { open: true, addTags: ['commented'] },
+    });
+    const item = aResponse(project.surveyIds.csat, { score: 5 });
+    await send(project, [item]);
+    const comments = Array.from({ length: 20 }, (_, index) => `Comment ${index}`);
+    await Promise.all(comments.map((comment) => send(project, [{ ...item, comment }])));
+    const record = await ctx.asKey(project.secretKey, { method: 'GET', url: `/v1/responses/${item.id}` });
+    expect(comments).toContain(record.json().comment);
+    const activity = await ctx.asKey(project.secretKey, {
+      method: 'GET',
+      url: `/v1/responses/${item.id}/activity`,
+    });
+    const applied = activity.json().data.filter((entry: { type: string }) => entry.type === 'rule_applied');
+    expect(applied).toHaveLength(1);
+    expect((await followUpOf(project, item.id)).tags).toEqual(['commented']);
+  });
+
   it('judges trait conditions on the traits stored for the respondent, not only this send', async () => {
     const project = await ctx.newProject();
     await addRule(project, {

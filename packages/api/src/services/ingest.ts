@@ -229,21 +229,6 @@ export async function ingestResponses(
       // In the order sent, so a respondent's later email and traits win over earlier ones; the
       // upsert sorts its own rows for locking.
       const respondentOf = await upsertRespondents(tx, projectId, [...unique.values()]);
-      // Stored partial responses whose comment arrives now: rules that need a comment get their
-      // chance (whether or not another rule already opened a follow-up).
-      const withComment = batch.filter((item) => item.comment != null).map((item) => item.id);
-      const completing = withComment.length
-        ? await tx
-            .select({ id: responses.id })
-            .from(responses)
-            .where(
-              and(
-                eq(responses.projectId, projectId),
-                inArray(responses.id, withComment),
-                isNull(responses.comment),
-              ),
-            )
-        : [];
       const rows = await tx
         .insert(responses)
         .values(
@@ -267,11 +252,9 @@ export async function ingestResponses(
         )
         .onConflictDoUpdate({
           target: [responses.projectId, responses.id],
-          set: {
-            comment: sql`coalesce(${responses.comment}, excluded.comment)`,
-            respondentId: sql`coalesce(${responses.respondentId}, excluded.respondent_id)`,
-            updatedAt: sql`case when ${responses.comment} is null and excluded.comment is not null then now() else ${responses.updatedAt} end`,
-          },
+          // Locks the stored row, so concurrent sends of one id take their turns; the comment is
+          // added below.
+          set: { respondentId: sql`coalesce(${responses.respondentId}, excluded.respondent_id)` },
           setWhere: sql`${responses.surveyId} = excluded.survey_id and ${responses.score} = excluded.score`,
         })
         // xmax = 0 only on a row this statement inserted (not on one it updated).
@@ -302,8 +285,38 @@ export async function ingestResponses(
         traits: respondentOf.get(item.id)?.traits ?? item.respondent?.traits ?? {},
       });
       const inserted = new Set(rows.filter((row) => row.inserted).map((row) => row.id));
+      // Stored partial responses whose comment arrives now. The first comment wins: this statement
+      // runs after any concurrent send of the same id has committed (the row lock above) and only
+      // fills a comment still missing, so a comment completes a response once, and the rules that
+      // need a comment get their chance once (whether or not another rule already opened it).
+      const completing = batch.filter((item) => item.comment != null && !inserted.has(item.id));
+      const completed = new Set(
+        completing.length === 0
+          ? []
+          : (
+              await tx
+                .update(responses)
+                .set({
+                  comment: sql`case ${responses.id} ${sql.join(
+                    completing.map((item) => sql`when ${item.id}::uuid then ${item.comment}`),
+                    sql` `,
+                  )} end`,
+                  updatedAt: sql`now()`,
+                })
+                .where(
+                  and(
+                    eq(responses.projectId, projectId),
+                    inArray(
+                      responses.id,
+                      completing.map((item) => item.id),
+                    ),
+                    isNull(responses.comment),
+                  ),
+                )
+                .returning({ id: responses.id })
+            ).map((row) => row.id),
+      );
       await applyRules(tx, projectId, batch.filter((item) => inserted.has(item.id)).map(subject));
-      const completed = new Set(completing.map((row) => row.id));
       await applyRules(
         tx,
         projectId,
