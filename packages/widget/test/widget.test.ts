@@ -370,6 +370,26 @@ describe('keyboard', () => {
     expect(focused()).toBe(1);
   });
 
+  it('leaves Escape to the input method while a comment is being composed', async () => {
+    await load(makeConfig([makeSurvey()]));
+    await shown();
+    radios()[9]!.click();
+    const textarea = shadow().querySelector('textarea')!;
+    textarea.value = 'とても';
+    const composing = new KeyboardEvent('keydown', {
+      key: 'Escape',
+      isComposing: true,
+      bubbles: true,
+      composed: true,
+      cancelable: true,
+    });
+    textarea.dispatchEvent(composing);
+    expect(composing.defaultPrevented).toBe(false);
+    expect(shadow().querySelector('textarea')).toBe(textarea);
+    key(textarea, 'Escape');
+    expect(host()).toBeNull();
+  });
+
   it('does not steal focus from a field being typed in; Escape closes and gives focus back', async () => {
     const input = document.createElement('input');
     document.body.append(input);

@@ -112,6 +112,8 @@ export function surveyView(props: SurveyViewProps): SurveyView {
       role: 'dialog',
       'aria-label': texts.question,
       onkeydown: (event: KeyboardEvent) => {
+        // Escape during an input method composition (Japanese, Chinese…) cancels the composition only
+        if (event.isComposing) return;
         const closing = event.key === 'Escape';
         const next = scale ? nextIndex(event.key, focusIndex, options.length, props.dir) : undefined;
         if (!closing && next === undefined) return;
