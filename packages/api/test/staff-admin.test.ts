@@ -197,6 +197,38 @@ describe.each(databaseTargets())('users, keys and project settings on $name', (t
     expect(list.json().data).toHaveLength(2);
   });
 
+  it('keeps an active owner when two owners demote or deactivate each other at once', async () => {
+    for (let round = 0; round < 5; round++) {
+      const project = await ctx.newProject();
+      const first = await signIn(ctx, project.projectId, 'owner');
+      const second = await signIn(ctx, project.projectId, 'owner');
+      const replies = await Promise.all([
+        first.inject({ method: 'PATCH', url: `/v1/users/${second.userId}`, payload: { role: 'admin' } }),
+        round % 2 === 0
+          ? second.inject({ method: 'PATCH', url: `/v1/users/${first.userId}`, payload: { role: 'agent' } })
+          : second.inject({ method: 'DELETE', url: `/v1/users/${first.userId}` }),
+      ]);
+      const codes = replies.map((reply) => reply.statusCode);
+      // The one that comes second finds no other owner (409) or is no longer an owner (403).
+      expect(
+        codes.filter((code) => code < 300),
+        codes.join(),
+      ).toHaveLength(1);
+      expect(
+        codes.filter((code) => code === 409 || code === 403),
+        codes.join(),
+      ).toHaveLength(1);
+      const list = await ctx.asKey(project.secretKey, { method: 'GET', url: '/v1/users' });
+      const owners = list
+        .json()
+        .data.filter(
+          (user: { role: string; deactivatedAt: string | null }) =>
+            user.role === 'owner' && !user.deactivatedAt,
+        );
+      expect(owners).toHaveLength(1);
+    }
+  });
+
   it('lets only admins deactivate or reactivate, only owners touch owners, never oneself or the last owner', async () => {
     const project = await ctx.newProject();
     const owner = await signIn(ctx, project.projectId, 'owner');

@@ -9,7 +9,7 @@ import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Tx } from '../../db/client.ts';
-import { staffSessions, staffUsers } from '../../db/schema/index.ts';
+import { projects, staffSessions, staffUsers } from '../../db/schema/index.ts';
 import { Errors } from '../../errors.ts';
 import { type Auth, authOf, projectIdOf } from '../../plugins/auth.ts';
 import { hashPassword } from '../../services/passwords.ts';
@@ -26,6 +26,9 @@ function requireOwnerFor(auth: Auth, what: string) {
 
 /** Refuses a change that would leave the project without an active owner. */
 async function keepAnOwner(tx: Tx, projectId: string, leavingUserId: string) {
+  // One owner change of a project at a time, so two owners demoting each other at once cannot
+  // both see the other as the owner that stays. (No key update: adding staff is not held up.)
+  await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).for('no key update');
   const [row] = await tx
     .select({ total: count() })
     .from(staffUsers)
