@@ -183,6 +183,7 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
 
   return (
     <div class="inbox">
+      <h1 class="visually-hidden">Inbox</h1>
       <aside class="queues" aria-label="Queues">
         {queues.map((item) => {
           const count = counts.state === 'ready' ? counts.value[item.id] : null;

@@ -66,7 +66,9 @@ export function KeysPage() {
                   <th>Key</th>
                   <th>Created</th>
                   <th>Last used</th>
-                  <th />
+                  <th>
+                    <span class="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>

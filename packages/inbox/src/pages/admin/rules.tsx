@@ -61,7 +61,9 @@ export function RulesPage() {
                     <th>When</th>
                     <th>Then</th>
                     <th>On</th>
-                    <th />
+                    <th>
+                      <span class="visually-hidden">Actions</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>

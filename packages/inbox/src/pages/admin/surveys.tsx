@@ -39,7 +39,9 @@ export function SurveysPage() {
                   <th>Status</th>
                   <th>Locales</th>
                   <th>Changed</th>
-                  <th />
+                  <th>
+                    <span class="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -238,19 +240,22 @@ function SurveyForm({ id, initial }: { id: string | null; initial: Draft }) {
       </fieldset>
       <fieldset>
         <legend>Texts</legend>
-        <div class="tabs" role="tablist">
-          {Object.keys(draft.texts).map((key) => (
-            <button
-              type="button"
-              role="tab"
-              key={key}
-              aria-selected={key === locale}
-              onClick={() => setLocale(key)}
-            >
-              {key}
-              {key === draft.defaultLocale ? ' (default)' : ''}
-            </button>
-          ))}
+        <div class="tabs">
+          {/* Only the locale tabs are in the tab list; adding a locale is next to it. */}
+          <div class="tabs" role="tablist" aria-label="Locales">
+            {Object.keys(draft.texts).map((key) => (
+              <button
+                type="button"
+                role="tab"
+                key={key}
+                aria-selected={key === locale}
+                onClick={() => setLocale(key)}
+              >
+                {key}
+                {key === draft.defaultLocale ? ' (default)' : ''}
+              </button>
+            ))}
+          </div>
           <input
             placeholder="Add locale, e.g. de"
             aria-label="New locale"

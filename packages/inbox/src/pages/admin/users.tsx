@@ -34,7 +34,9 @@ export function UsersPage() {
                 <th>Email</th>
                 <th>Role</th>
                 <th>Last sign-in</th>
-                <th />
+                <th>
+                  <span class="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
