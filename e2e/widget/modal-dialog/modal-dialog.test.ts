@@ -14,7 +14,13 @@ async function topmostAt(page: Page, name: string) {
   const box = (await widget(page).radio(name).boundingBox())!;
   return page.evaluate(
     ([x, y]) => {
-      const element = document.elementFromPoint(x!, y!);
+      // down through the shadow roots of the page's web components
+      let element = document.elementFromPoint(x!, y!);
+      while (element?.shadowRoot && element.tagName !== 'CLOSELOOP-WIDGET') {
+        const inner = element.shadowRoot.elementFromPoint(x!, y!);
+        if (!inner || inner === element) break;
+        element = inner;
+      }
       return element?.tagName === 'CLOSELOOP-WIDGET'
         ? `widget:${element.shadowRoot?.elementFromPoint(x!, y!)?.textContent}`
         : ((element?.id || element?.tagName) ?? null);
@@ -25,6 +31,16 @@ async function topmostAt(page: Page, name: string) {
 
 const openDialog = (page: Page) =>
   page.evaluate(() => (document.getElementById('host-dialog') as HTMLDialogElement).showModal());
+type WebComponentDialog = HTMLElement & { open(): void; close(): void };
+const webComponentDialog = (page: Page, action: 'open' | 'close') =>
+  page.evaluate((action) => (document.getElementById('wc-dialog') as WebComponentDialog)[action](), action);
+const hostParent = (page: Page) =>
+  page.evaluate(() => {
+    const host =
+      document.querySelector('closeloop-widget') ??
+      document.getElementById('wc-dialog')?.shadowRoot?.querySelector('closeloop-widget');
+    return host?.parentElement?.tagName;
+  });
 const closeDialog = (page: Page) =>
   page.evaluate(() => (document.getElementById('host-dialog') as HTMLDialogElement).close());
 
@@ -96,6 +112,45 @@ describe.skipIf(!hasChromium)('host modal dialog', () => {
     await expect
       .poll(() => page.evaluate(() => (document.getElementById('host-dialog') as HTMLDialogElement).open))
       .toBe(false);
+  });
+
+  it('stays on top and usable when a web component opens its modal dialog in its shadow root', async () => {
+    const page = await scenario.browser.newPage();
+    await page.goto(scenario.fixture.url);
+    const ui = widget(page);
+    await ui.radio('4').waitFor();
+    await webComponentDialog(page, 'open');
+    await expect.poll(() => topmostAt(page, '4')).toBe('widget:4');
+    await ui.radio('4').click();
+    await ui.comment.fill('Typed above a web component dialog');
+    await ui.send.click();
+    await expect
+      .poll(async () => (await storedResponses(scenario.server)).map((row) => row.comment))
+      .toContain('Typed above a web component dialog');
+    await webComponentDialog(page, 'close');
+    await expect.poll(() => hostParent(page)).toBe('BODY');
+  });
+
+  it('shows a survey above a web component dialog that was already open', async () => {
+    const page = await scenario.browser.newPage();
+    await page.goto(scenario.fixture.url);
+    const ui = widget(page);
+    await ui.radio('4').waitFor();
+    await ui.close.click();
+    await webComponentDialog(page, 'open');
+    await page.evaluate(() =>
+      (window as unknown as { closeloop: (...args: unknown[]) => void }).closeloop(
+        'track',
+        'support-chat-closed',
+      ),
+    );
+    await ui.radio('6').waitFor();
+    await expect.poll(() => topmostAt(page, '6')).toBe('widget:6');
+    const before = (await storedResponses(scenario.server)).length;
+    await ui.radio('6').click();
+    expect((await waitForResponses(scenario.server, before + 1)).at(-1)!.score).toBe(6);
+    await webComponentDialog(page, 'close');
+    await expect.poll(() => hostParent(page)).toBe('BODY');
   });
 
   it('stays above a popover the page shows after it', async () => {

@@ -47,6 +47,17 @@ function topModalDialog(doc: Document): HTMLDialogElement | undefined {
   return undefined;
 }
 
+/** The modal dialog around a node, looking up through slots and shadow roots. */
+function modalAround(node: Node | null | undefined): HTMLDialogElement | undefined {
+  try {
+    for (; node; node = (node as Element).assignedSlot ?? node.parentNode ?? (node as ShadowRoot).host)
+      if (node instanceof HTMLDialogElement && node.matches(':modal')) return node;
+  } catch {
+    // no :modal in this engine
+  }
+  return undefined;
+}
+
 export function mountHost(doc: Document, css: string, nonce?: string): Host {
   const element = doc.createElement('closeloop-widget');
   const shadow = element.attachShadow({ mode: 'open' });
@@ -69,12 +80,17 @@ export function mountHost(doc: Document, css: string, nonce?: string): Host {
     focused?.focus({ preventScroll: true });
   };
 
+  // A modal dialog inside a web component's shadow root is out of reach of document queries and
+  // observers; it is found from where its focus goes (it takes focus when it opens).
+  let shadowModal: HTMLDialogElement | undefined;
+
   /** Puts the host where it can be seen and used; `again`: shows it on top even if it stays. */
   const place = (again?: boolean) => {
     // Chromium makes what is outside a fullscreen element unreachable, like a modal dialog does;
     // a video or an iframe cannot hold the host, which then only shows again on top
     const fullscreen = doc.fullscreenElement;
     const target =
+      (shadowModal?.isConnected && shadowModal.matches(':modal') ? shadowModal : null) ??
       topModalDialog(doc) ??
       (fullscreen && !/^(VIDEO|IFRAME|CANVAS|IMG|EMBED|OBJECT)$/.test(fullscreen.tagName)
         ? fullscreen
@@ -98,6 +114,18 @@ export function mountHost(doc: Document, css: string, nonce?: string): Host {
   doc.addEventListener('toggle', onTopLayer, true);
   doc.addEventListener('fullscreenchange', onTopLayer);
 
+  /** Notes the modal dialog around where focus is, if it is inside a shadow root, and places the host. */
+  const focusedAt = (node: Node | null | undefined) => {
+    const dialog = modalAround(node);
+    const root = dialog?.getRootNode();
+    shadowModal = root instanceof ShadowRoot ? dialog : undefined;
+    // its closing (`open`) or removal is then noticed like that of the page's own dialogs
+    if (root instanceof ShadowRoot) observer.observe(root, watched);
+    place();
+  };
+  const onFocus = guard((event: FocusEvent) => focusedAt(event.composedPath()[0] as Node));
+  doc.addEventListener('focusin', onFocus, true);
+
   const observer = new MutationObserver(() => {
     try {
       place();
@@ -105,14 +133,17 @@ export function mountHost(doc: Document, css: string, nonce?: string): Host {
       // keep observing
     }
   });
-  place();
   // `open` toggles on dialogs; childList notices a dialog being removed while open, with us inside.
-  observer.observe(doc.documentElement, {
+  const watched: MutationObserverInit = {
     subtree: true,
     attributes: true,
     attributeFilter: ['open'],
     childList: true,
-  });
+  };
+  let active = doc.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  focusedAt(active);
+  observer.observe(doc.documentElement, watched);
 
   return {
     element,
@@ -122,6 +153,7 @@ export function mountHost(doc: Document, css: string, nonce?: string): Host {
       observer.disconnect();
       doc.removeEventListener('toggle', onTopLayer, true);
       doc.removeEventListener('fullscreenchange', onTopLayer);
+      doc.removeEventListener('focusin', onFocus, true);
       try {
         if (popover && element.matches(':popover-open')) element.hidePopover();
       } catch {
