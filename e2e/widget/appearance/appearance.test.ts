@@ -39,6 +39,11 @@ describe.skipIf(!hasChromium)('appearance', () => {
       expect(box.height).toBeGreaterThanOrEqual(24);
     }
     expect(new Set(boxes.map((box) => box.top)).size).toBe(1);
+    // each number stays inside its own button, "10" included
+    const spill = await widget(page).radios.evaluateAll((radios) =>
+      radios.filter((radio) => radio.scrollWidth > radio.clientWidth).map((radio) => radio.textContent),
+    );
+    expect(spill).toEqual([]);
     const overflow = await widget(page).root.evaluate((root) => root.scrollWidth - root.clientWidth);
     expect(overflow).toBe(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);

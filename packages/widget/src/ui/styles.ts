@@ -37,7 +37,7 @@ export function widgetCss({ brandColor, position }: Pick<Appearance, 'brandColor
 button{border:1px solid var(--ln);border-radius:6px;background:var(--op);font-weight:600;cursor:pointer}
 .close{position:absolute;top:-8px;inset-inline-end:-8px;width:32px;height:32px;border:0;background:0;color:var(--mu);font-size:20px}
 .scale{display:grid;grid-auto-flow:column;grid-auto-columns:1fr;gap:4px}
-.opt{min-width:0;min-height:36px}
+.opt{min-width:0;min-height:36px;padding:0}
 .csat{grid-auto-flow:row}
 .csat .opt{padding:0 12px;text-align:start;font-weight:500}
 .opt:hover{border-color:var(--br)}
