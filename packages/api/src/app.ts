@@ -21,6 +21,7 @@ import {
 import { Redis } from 'ioredis';
 import { type Config, loadConfig } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
+import { Errors } from './errors.ts';
 import { documentProblems } from './openapi.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { connectionsPlugin } from './plugins/connections.ts';
@@ -261,6 +262,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   });
   await app.register(async (management) => {
     management.addHook('onRequest', management.authenticate);
+    // Management bodies are application/json only, as documented; text/plain is for the widget's
+    // preflight-free sends, and a cross-site page could send it without asking.
+    management.addHook('preValidation', async (request) => {
+      if (request.body !== undefined && /^text\/plain\b/i.test(request.headers['content-type'] ?? '')) {
+        throw new Errors.JsonRequired();
+      }
+    });
     await management.register(surveyRoutes);
     await management.register(readResponsesRoutes);
     await management.register(exportResponsesRoute);

@@ -221,6 +221,20 @@ describe.each(databaseTargets())('input edges on $name', (target) => {
       expect(reply.json().detail).toContain('application/json');
     });
 
+    it('takes text/plain only on the widget endpoints, not on management changes', async () => {
+      const project = await ctx.newProject();
+      const reply = await ctx.asKey(project.secretKey, {
+        method: 'POST',
+        url: '/v1/surveys',
+        headers: { 'content-type': 'text/plain' },
+        payload: JSON.stringify({ name: 'Plain', kind: 'nps', texts: { en: { question: 'Q?' } } }),
+      });
+      expect(reply.statusCode).toBe(415);
+      expect(reply.headers['content-type']).toContain('application/problem+json');
+      const list = await ctx.asKey(project.secretKey, { url: '/v1/surveys' });
+      expect(list.json().data.map((survey: { name: string }) => survey.name)).not.toContain('Plain');
+    });
+
     it('treats an empty query value as not given', async () => {
       const project = await ctx.newProject();
       await send(project, [aResponse(project.surveyIds.nps, { score: 9 })]);
