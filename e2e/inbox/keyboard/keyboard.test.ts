@@ -1,7 +1,8 @@
 /**
  * Inbox keyboard shortcuts in real Chromium: Enter on a focused link or button activates that
  * element (not the selected response); while the help dialog is open j/k/a/r do nothing; keys
- * pressed faster than the page re-renders (j then a) act on the row that is highlighted.
+ * pressed faster than the page re-renders (j then a) act on the row that is highlighted; another
+ * queue starts at its first row, and going back to a list selects its row again.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +112,35 @@ describe.runIf(hasChromium)('inbox keyboard shortcuts', () => {
       (await followUps()).filter((row) => row.assignee_id === server.staff[0]!.id).map((row) => row.id);
     await expect.poll(assigned).toEqual([rows[2]]);
     await expect.poll(selectedRow).toBe(rows[2]);
+  });
+
+  it('another queue starts at its first row; back in a list, its selected response is selected again', async () => {
+    await openQueue();
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await expect.poll(selectedRow).toBe(rows[2]);
+
+    // Row 3 of Open is not row 3 of All: All starts at its top.
+    await page.locator('[data-queue="all"]').click();
+    await expect.poll(() => page.url()).toContain('queue=all');
+    await page.locator('ul.responses li').nth(2).waitFor();
+    const firstOfAll = await page.locator('ul.responses li').first().getAttribute('data-response-id');
+    await expect.poll(selectedRow).toBe(firstOfAll);
+
+    // The back button returns to Open with its row selected, and so does coming back from a response.
+    await page.goBack();
+    await expect.poll(() => page.url()).toContain('queue=open');
+    await page.locator('ul.responses li').nth(2).waitFor();
+    await expect.poll(selectedRow).toBe(rows[2]);
+    await page.keyboard.press('k');
+    await expect.poll(selectedRow).toBe(rows[1]);
+    // Enter on the focused queue link would follow that link: the focus leaves it first.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.url()).toContain(`#/responses/${rows[1]}`);
+    await page.goBack();
+    await page.locator('ul.responses li').nth(2).waitFor();
+    await expect.poll(selectedRow).toBe(rows[1]);
   });
 
   it('Enter on the Sign out button signs out', async () => {

@@ -35,6 +35,12 @@ function apiFilters(filters: Filters) {
   };
 }
 
+/**
+ * The response last selected in each list (queue and filters): coming back to a list (from a
+ * response, with the back button) selects it again.
+ */
+const lastSelection = new Map<string, string>();
+
 /** Queues with counts, filters, the list with keyboard navigation (j/k, Enter, a, r, ?). */
 export function InboxPage({ params }: { params: URLSearchParams }) {
   const session = useSession();
@@ -44,6 +50,7 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
     filterKeys.map((key) => [key, params.get(key) ?? undefined]).filter(([, value]) => value),
   );
   const filterKey = JSON.stringify(filters);
+  const listKey = `${queue} ${filterKey}`;
   const [surveys] = useLoad(() => api.get<{ data: Survey[] }>('/v1/surveys').then((b) => b.data), []);
   const [users] = useLoad(() => api.get<{ data: StaffUser[] }>('/v1/users').then((b) => b.data), []);
   const [counts, reloadCounts] = useLoad(
@@ -58,9 +65,15 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
   // Mirrors of `selected` and `showHelp` for the key handler, written together with the state.
   const selectedRef = useRef(0);
   const showHelpRef = useRef(false);
+  const itemsRef = useRef<ResponseRecord[]>([]);
+  const shownList = useRef<string | null>(null);
+  const listKeyRef = useRef(listKey);
+  listKeyRef.current = listKey;
   const select = (index: number) => {
     selectedRef.current = index;
     setSelected(index);
+    const id = itemsRef.current[index]?.id;
+    if (id) lastSelection.set(listKeyRef.current, id);
   };
   const toggleHelp = (shown: boolean) => {
     showHelpRef.current = shown;
@@ -81,7 +94,16 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
       (page) => {
         if (!current) return;
         setPages({ items: page.data, next: page.nextCursor });
-        select(Math.min(selectedRef.current, Math.max(page.data.length - 1, 0)));
+        itemsRef.current = page.data;
+        // The same list again (after an action): the selection stays where it was. Another queue
+        // or other filters: the remembered response of that list, or else the first row.
+        const last = Math.max(page.data.length - 1, 0);
+        if (shownList.current === listKey) select(Math.min(selectedRef.current, last));
+        else {
+          const remembered = page.data.findIndex((item) => item.id === lastSelection.get(listKey));
+          select(Math.max(remembered, 0));
+        }
+        shownList.current = listKey;
       },
       (error: Error) => current && setListError(error),
     );
@@ -100,7 +122,8 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
     setLoadingMore(true);
     try {
       const page = await fetchPage(pages.next);
-      setPages({ items: [...pages.items, ...page.data], next: page.nextCursor });
+      itemsRef.current = [...pages.items, ...page.data];
+      setPages({ items: itemsRef.current, next: page.nextCursor });
     } catch (error) {
       setListError(error as Error);
     } finally {
