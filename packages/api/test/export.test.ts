@@ -64,6 +64,26 @@ describe.each(databaseTargets())('GET /v1/responses/export on $name', (target) =
     expect(lines[total]).toContain(new Date(start + (total - 1) * 1000).toISOString());
   });
 
+  it('lists tags in CSV so that tags with spaces split back apart', async () => {
+    const project = await ctx.newProject();
+    const item = aResponse(project.surveyIds.nps, { score: 3 });
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/responses',
+      payload: { key: project.publicKey, responses: [item] },
+    });
+    const patch = await ctx.asKey(project.secretKey, {
+      method: 'PATCH',
+      url: `/v1/responses/${item.id}`,
+      payload: { tags: ['needs call', 'billing'] },
+    });
+    expect(patch.statusCode, patch.body).toBe(200);
+    const reply = await ctx.asKey(project.secretKey, { url: '/v1/responses/export?format=csv' });
+    const row = reply.body.split('\r\n')[1]!;
+    const cell = /,"([^"]*)"$/.exec(row)?.[1];
+    expect(cell?.split(', ').sort(), row).toEqual(['billing', 'needs call']);
+  });
+
   it('streams NDJSON with the list filters', async () => {
     const project = await ctx.newProject();
     await ctx.app.inject({

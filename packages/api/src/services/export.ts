@@ -62,7 +62,8 @@ function csvRow(record: ResponseRecord): string {
     record.followUp.assigneeId,
     record.followUp.dueAt,
     record.followUp.resolvedAt,
-    record.followUp.tags.join(' '),
+    // Tags may hold spaces but never commas, so a comma list splits back into the tags.
+    record.followUp.tags.join(', '),
   ];
   return `${cells.map(csvCell).join(',')}\r\n`;
 }

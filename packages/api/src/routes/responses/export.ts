@@ -19,7 +19,8 @@ export const exportResponsesRoute: FastifyPluginAsyncZod = async (app) => {
         summary: 'Export responses as CSV or NDJSON (streamed, oldest first)',
         description:
           'UTF-8 with a header row (CSV). Cells starting with = + - @, tab or carriage return are prefixed ' +
-          'with an apostrophe so spreadsheets do not run them as formulas.',
+          'with an apostrophe so spreadsheets do not run them as formulas. The tags cell lists the tags ' +
+          'separated by ", " (a tag never holds a comma).',
         security: managementSecurity,
         querystring: exportQuerySchema,
         // /openapi.json names the media types of the 200 (see openapi.ts).
