@@ -73,7 +73,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   const read = (): OutboxState => {
     const state = readJson<OutboxState>(storage, storageKey);
-    return Array.isArray(state?.entries) ? state : { entries: [], attempt: 0, retryAt: 0 };
+    if (!Array.isArray(state?.entries)) return { entries: [], attempt: 0, retryAt: 0 };
+    // what this version cannot read (left by another version, damaged) must not block the rest
+    return {
+      entries: state.entries.filter(
+        (entry) => typeof entry?.entryId === 'string' && typeof entry.item?.id === 'string',
+      ),
+      attempt: Number(state.attempt) || 0,
+      retryAt: Number(state.retryAt) || 0,
+    };
   };
   // Read-modify-write in one synchronous step, so two tabs of one site do not lose each other's entries.
   const update = (change: (state: OutboxState) => void) => {

@@ -123,6 +123,38 @@ describe('persistence', () => {
     expect(received).toHaveLength(1);
   });
 
+  it('skips stored entries it cannot read instead of being blocked by them', async () => {
+    // e.g. left by another version of the widget, or damaged by hand
+    const valid = response();
+    storage.setItem(
+      `closeloop:${publicKey}:outbox`,
+      JSON.stringify({
+        entries: [
+          null,
+          5,
+          { kind: 'response' },
+          { kind: 'event', item: null, entryId: 'e1' },
+          { kind: 'response', item: valid, entryId: 'e2' },
+        ],
+        attempt: 'x',
+        retryAt: null,
+      }),
+    );
+    const received = api((n) => new HttpResponse(null, { status: n === 1 ? 503 : 202 }));
+    const outbox = page();
+    const item = response();
+    outbox.add({ kind: 'response', item });
+    await outbox.flush();
+    expect(ids(received)).toEqual([valid.id, item.id]);
+    // the failed attempt is counted and waited for: no request again before the backoff is over
+    expect(outbox.state()).toMatchObject({ attempt: 1, retryAt: Date.now() + 750 });
+    await vi.advanceTimersByTimeAsync(500);
+    expect(received).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(received).toHaveLength(2);
+    expect(outbox.state().entries).toEqual([]);
+  });
+
   it('keeps at most maxEntries, dropping the oldest', () => {
     const outbox = page();
     const first = response();
