@@ -104,4 +104,19 @@ describe.runIf(hasChromium)('response page', () => {
     await expect.poll(() => page.getByTestId('assignee').textContent()).toBe(server.staff[0]!.name);
     await page.unrouteAll();
   });
+
+  it('after saving, the tag field shows the tags as stored (lower case, once each), and the due date as set', async () => {
+    await page.goto(`${server.url}/inbox/?fresh=1#/responses/${first}`);
+    await page.getByTestId('comment').filter({ hasText: 'First visit went wrong' }).waitFor();
+    await page.getByLabel('Tags (comma-separated)').fill('Refund, VIP, refund');
+    await page.getByRole('button', { name: 'Save tags' }).click();
+    await expect.poll(() => tagsOf(first)).toEqual(['refund', 'vip']);
+    await expect.poll(() => page.getByLabel('Tags (comma-separated)').inputValue()).toBe('refund, vip');
+
+    // A change made elsewhere shows once the page reloads its data (here: after a note).
+    await manage(server, 'PATCH', `/v1/responses/${first}`, { dueAt: '2032-02-03T04:05:00.000Z' });
+    await page.getByLabel('Add an internal note').fill('Checked the order');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await expect.poll(() => page.getByLabel('Due date').inputValue()).toBe('2032-02-03T04:05');
+  });
 });

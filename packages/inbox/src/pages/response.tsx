@@ -2,7 +2,7 @@ import type { Activity, Note, ResponseRecord, StaffUser, Survey } from '@closelo
 import type { FollowUpStatus } from '@closeloop/shared/kinds';
 import { followUpTransitions } from '@closeloop/shared/workflow';
 import { Fragment } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { Empty, ErrorNote, Loaded, useAction, useLoad } from '../components/status.tsx';
 import {
@@ -306,6 +306,11 @@ function FollowUpPanel({
   const { followUp } = record;
   const [tags, setTags] = useState(followUp.tags.join(', '));
   const [due, setDue] = useState(toLocalInput(followUp.dueAt));
+  // The fields show what is stored once it changes (saved here in lower case without duplicates,
+  // or changed by someone else), not what was typed.
+  const storedTags = followUp.tags.join(', ');
+  useEffect(() => setTags(storedTags), [storedTags]);
+  useEffect(() => setDue(toLocalInput(followUp.dueAt)), [followUp.dueAt]);
   const change = async (body: object) => {
     const done = await action.run(() => api.patch(`/v1/responses/${record.id}`, body));
     if (done) onChanged();
