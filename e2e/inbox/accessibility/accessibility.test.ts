@@ -1,13 +1,14 @@
 /**
  * Every inbox page in real Chromium passes axe-core (a selected row, score badges of every band,
  * the survey editor's locale tabs, the admin tables) and fits a 320 px wide phone without the
- * page scrolling sideways: long page URLs and comments wrap, wide tables scroll inside themselves.
+ * page scrolling sideways or controls cut off: long page URLs, comments and survey names wrap or
+ * shrink, wide tables scroll inside themselves.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchBrowser } from '../../browser.ts';
 import { type StartedServer, startServer } from '../../harness.ts';
-import { answer, axeViolations, signIn } from '../session.ts';
+import { answer, axeViolations, manage, signIn } from '../session.ts';
 
 describe.runIf(hasChromium)('inbox pages: axe-core and a 320 px screen', () => {
   let server: StartedServer;
@@ -35,6 +36,12 @@ describe.runIf(hasChromium)('inbox pages: axe-core and a 320 px screen', () => {
       },
     ]);
     responseId = ids.at(-1)!;
+    // A long survey name widens the survey filter.
+    await manage(server, 'POST', '/v1/surveys', {
+      name: 'Satisfaction after the second checkout of the quarter, by plan',
+      kind: 'csat',
+      texts: { en: { question: 'How was it?' } },
+    });
     await server.query('update responses set url = $1 where id = $2', [longUrl, responseId]);
     paths.push(
       '/inbox',
@@ -74,14 +81,25 @@ describe.runIf(hasChromium)('inbox pages: axe-core and a 320 px screen', () => {
     await context.close();
   });
 
-  it('no page scrolls sideways on a 320 px wide screen', async () => {
+  it('no page scrolls sideways on a 320 px wide screen, and every control is on it', async () => {
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
     const page = await context.newPage();
     await signIn(page, server.url, server.staff[0]!.email);
+    // The main navigation sits in rows under the brand, not one link per line down the screen.
+    const header = await page.locator('header.topbar').boundingBox();
+    expect(header!.height).toBeLessThan(240);
     for (const path of paths) {
       await visit(page, path);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect({ path, width }).toEqual({ path, width: 320 });
+      // Every control is on the screen (the queue strip scrolls sideways on its own).
+      const offScreen = await page.evaluate(() =>
+        [...document.querySelectorAll('input, select, textarea, button, nav a')]
+          .filter((element) => !element.closest('.queues, .table, .insights-panel'))
+          .filter((element) => element.getBoundingClientRect().right > window.innerWidth)
+          .map((element) => element.getAttribute('aria-label') ?? element.textContent),
+      );
+      expect({ path, offScreen }).toEqual({ path, offScreen: [] });
     }
     await context.close();
   });
