@@ -146,6 +146,44 @@ describe.runIf(hasChromium)('insights dashboard', () => {
     await context.close();
   });
 
+  it('exports from the keyboard: the focus goes to Cancel while it runs, then back to the export button', async () => {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    await signIn(page, server.url, server.staff[0]!.email);
+    await page.getByRole('link', { name: 'Insights' }).click();
+    const exportCsv = page.getByRole('button', { name: 'Export CSV' });
+    const exportNdjson = page.getByRole('button', { name: 'Export NDJSON' });
+    const focused = () => page.evaluate(() => document.activeElement?.textContent ?? null);
+
+    // Held at the server's door, then cancelled with Enter.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/v1/responses/export?*', async (route) => {
+      await gate;
+      await route.continue();
+    });
+    await exportNdjson.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Cancel' }).waitFor();
+    await expect.poll(focused).toBe('Cancel');
+    await page.keyboard.press('Enter');
+    release();
+    await page.getByRole('status').filter({ hasText: 'Export cancelled.' }).waitFor();
+    await expect.poll(focused).toBe('Export NDJSON');
+    await page.unrouteAll();
+
+    // A finished export gives the focus back too.
+    await exportCsv.focus();
+    const download = page.waitForEvent('download');
+    await page.keyboard.press('Enter');
+    await download;
+    await page.getByRole('status').filter({ hasText: 'Exported' }).waitFor();
+    await expect.poll(focused).toBe('Export CSV');
+    await context.close();
+  });
+
   it("shows a period's comments even when its newest responses have none", async () => {
     const context = await browser.newContext({ timezoneId: 'Europe/Berlin' });
     const page = await context.newPage();

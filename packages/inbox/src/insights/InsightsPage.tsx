@@ -399,7 +399,21 @@ function ExportButton({ api, query }: { api: InsightsApi; query: URLSearchParams
   const [rows, setRows] = useState<number | null>(null);
   const [message, setMessage] = useState('');
   const controller = useRef<AbortController | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  const formatButtons = { csv: useRef<HTMLButtonElement>(null), ndjson: useRef<HTMLButtonElement>(null) };
+  const lastFormat = useRef<'csv' | 'ndjson' | null>(null);
+  const busy = rows !== null;
+  // The button pressed goes away while the export runs, and Cancel when it ends: the focus moves
+  // to what takes their place instead of falling back to the top of the page.
+  useEffect(() => {
+    if (!lastFormat.current) return;
+    const active = document.activeElement;
+    if (active && active !== document.body && !box.current?.contains(active)) return;
+    (busy ? cancelButton : formatButtons[lastFormat.current]).current?.focus();
+  }, [busy]);
   const start = async (format: 'csv' | 'ndjson') => {
+    lastFormat.current = format;
     controller.current = new AbortController();
     setRows(0);
     setMessage('');
@@ -413,13 +427,13 @@ function ExportButton({ api, query }: { api: InsightsApi; query: URLSearchParams
     }
   };
   return (
-    <div class="insights-export">
+    <div class="insights-export" ref={box}>
       {rows === null ? (
         <>
-          <button type="button" onClick={() => start('csv')}>
+          <button type="button" ref={formatButtons.csv} onClick={() => start('csv')}>
             Export CSV
           </button>
-          <button type="button" onClick={() => start('ndjson')}>
+          <button type="button" ref={formatButtons.ndjson} onClick={() => start('ndjson')}>
             Export NDJSON
           </button>
         </>
@@ -427,7 +441,7 @@ function ExportButton({ api, query }: { api: InsightsApi; query: URLSearchParams
         <>
           <progress aria-label="Export progress" />
           <span>{rows.toLocaleString('en-US')} rows…</span>
-          <button type="button" onClick={() => controller.current?.abort()}>
+          <button type="button" ref={cancelButton} onClick={() => controller.current?.abort()}>
             Cancel
           </button>
         </>
