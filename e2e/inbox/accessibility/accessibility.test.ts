@@ -94,7 +94,7 @@ describe.runIf(hasChromium)('inbox pages: axe-core and a 320 px screen', () => {
       expect({ path, width }).toEqual({ path, width: 320 });
       // Every control is on the screen (the queue strip scrolls sideways on its own).
       const offScreen = await page.evaluate(() =>
-        [...document.querySelectorAll('input, select, textarea, button, nav a')]
+        Array.from(document.querySelectorAll('input, select, textarea, button, nav a'))
           .filter((element) => !element.closest('.queues, .table, .insights-panel'))
           .filter((element) => element.getBoundingClientRect().right > window.innerWidth)
           .map((element) => element.getAttribute('aria-label') ?? element.textContent),
