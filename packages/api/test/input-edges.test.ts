@@ -139,7 +139,14 @@ describe.each(databaseTargets())('input edges on $name', (target) => {
   it('overlapping batches sent at once in different orders all succeed, one row per id', async () => {
     const project = await ctx.newProject();
     for (let round = 0; round < 5; round++) {
-      const items = Array.from({ length: 20 }, () => aResponse(project.surveyIds.nps, { score: 5 }));
+      // Respondents too: known only by traits, by external id, or none.
+      const items = Array.from({ length: 20 }, (_, index) =>
+        aResponse(project.surveyIds.nps, {
+          score: 5,
+          ...(index % 3 === 0 ? { respondent: { traits: { index } } } : {}),
+          ...(index % 3 === 1 ? { respondent: { externalId: `u-${index % 4}`, traits: { index } } } : {}),
+        }),
+      );
       const shuffled = [...items].sort(() => Math.random() - 0.5);
       const replies = await Promise.all(
         [items, [...items].reverse(), shuffled].map((batch) => send(project, batch)),

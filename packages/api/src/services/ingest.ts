@@ -147,7 +147,8 @@ async function upsertRespondents(
     await tx
       .insert(respondents)
       .values(
-        anonymous.map((respondent) => ({
+        // In id order, so concurrent batches lock the same rows in the same order.
+        [...anonymous].sort(byId).map((respondent) => ({
           projectId,
           id: respondent.id,
           traits: respondent.traits as Traits,
