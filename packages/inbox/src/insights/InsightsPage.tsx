@@ -1,7 +1,7 @@
 import type { Metrics, ResponseList, Segments, Survey } from '@closeloop/shared';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { downloadExport } from './exportResponses.ts';
-import { formatInterval, formatRate, formatScore, scoreLabel } from './format.ts';
+import { formatChange, formatInterval, formatRate, formatScore, scoreLabel } from './format.ts';
 import { TrendChart } from './TrendChart.tsx';
 
 /** What the dashboard needs from the inbox's API client. */
@@ -282,7 +282,7 @@ function Headline({ metrics }: { metrics: Metrics }) {
   const changeText =
     change.difference === null
       ? 'no earlier period to compare'
-      : `${change.difference >= 0 ? '+' : '−'}${Math.abs(Math.round(change.difference * 10) / 10)} against the period before — ${
+      : `${formatChange(change.difference, 1)} against the period before — ${
           change.significant ? 'a significant change' : 'within noise'
         }`;
   return (
@@ -334,7 +334,7 @@ function TrendTable({ metrics }: { metrics: Metrics }) {
             <td>
               {bucket.change.difference === null
                 ? '—'
-                : `${Math.round(bucket.change.difference)}${bucket.change.significant ? ' (significant)' : ''}`}
+                : `${formatChange(bucket.change.difference)}${bucket.change.significant ? ' (significant)' : ''}`}
             </td>
           </tr>
         ))}

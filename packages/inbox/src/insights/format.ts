@@ -8,6 +8,14 @@ export function formatScore(kind: SurveyKind, score: number | null): string {
   return kind === 'nps' ? (rounded > 0 ? `+${text}` : text.replace('-', '−')) : `${text} %`;
 }
 
+/** A change in points with its sign, "+8", "−5" or "0"; never "−0". */
+export function formatChange(difference: number, decimals = 0): string {
+  const factor = 10 ** decimals;
+  const rounded = Math.round(difference * factor) / factor;
+  const text = Math.abs(rounded).toLocaleString('en-US', { maximumFractionDigits: decimals });
+  return rounded > 0 ? `+${text}` : rounded < 0 ? `−${text}` : '0';
+}
+
 export function formatInterval(stats: Pick<ScoreStats, 'ci'>): string {
   if (!stats.ci) return 'no interval';
   const low = Math.round(stats.ci.low);
