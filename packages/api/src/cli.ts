@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { staffUserCreateSchema } from '@closeloop/shared';
+import { secretKeyCreateSchema, staffUserCreateSchema } from '@closeloop/shared';
 import { asc, desc, eq } from 'drizzle-orm';
 import { ConfigError, loadConfig } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
@@ -31,6 +31,13 @@ Commands:
 `;
 
 class UsageError extends Error {}
+
+/** A project or key name under the rules the API applies to names (trimmed, 1–120 characters). */
+function validName(command: string, value: string): string {
+  const parsed = secretKeyCreateSchema.shape.name.safeParse(value);
+  if (!parsed.success) throw new UsageError(`${command}: --name: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
+}
 
 async function withDatabase<T>(run: (database: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>) {
   const config = loadConfig();
@@ -84,8 +91,9 @@ async function main(argv: string[]): Promise<void> {
         options: { name: { type: 'string' }, origin: { type: 'string', multiple: true } },
       });
       if (!values.name?.trim()) throw new UsageError('create-project needs --name');
+      const name = validName('create-project', values.name);
       const created = await withDatabase((database) =>
-        createProject(database.db, { name: values.name!.trim(), allowedOrigins: values.origin ?? [] }),
+        createProject(database.db, { name, allowedOrigins: values.origin ?? [] }),
       );
       console.log(`Project:     ${created.project.name} (${created.project.id})`);
       console.log(
@@ -102,9 +110,10 @@ async function main(argv: string[]): Promise<void> {
       });
       const reference = values.project?.trim();
       if (!reference) throw new UsageError('create-key needs --project <project id or public key>');
+      const name = validName('create-key', values.name?.trim() || 'CLI');
       const key = await withDatabase(async (database) => {
         const project = await findProject(database, reference);
-        return createSecretKey(database.db, project.id, values.name?.trim() || 'CLI');
+        return createSecretKey(database.db, project.id, name);
       });
       console.log(`Secret key:  ${key.key}   (shown once — it is stored hashed)`);
       return;

@@ -47,6 +47,8 @@ describe('closeloop CLI', () => {
     [['create-project', '--name'], /argument missing/],
     [['seed', '--responses', '5', 'extra'], /Unexpected argument 'extra'/],
     [['seed', '--responses', '-5'], /--responses/],
+    [['create-project', '--name', 'x'.repeat(121)], /--name: Too big/],
+    [['create-key', '--project', 'pk_x', '--name', 'x'.repeat(121)], /--name: Too big/],
   ])('answers %j with the reason and the usage, exit 2, no stack trace', async (args, reason) => {
     const result = await cli(args);
     expect(result.code).toBe(2);
