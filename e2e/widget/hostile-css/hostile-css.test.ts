@@ -1,11 +1,12 @@
 /**
  * A page whose CSS attacks everything (`* { all: unset !important }`, rules aimed at the host
  * element and at popovers, a full-screen overlay at the highest z-index): the widget still shows in
- * its corner, looks like itself, and can be answered.
+ * its corner, looks like itself, and can be answered. Nor do scripts that added enumerable
+ * properties to Object.prototype.
  */
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from '../../browser.ts';
-import { useScenario, waitForResponses, widget } from '../support.ts';
+import { storedResponses, useScenario, waitForResponses, widget } from '../support.ts';
 
 describe.skipIf(!hasChromium)('hostile host CSS', () => {
   const scenario = useScenario(import.meta.dirname);
@@ -74,5 +75,22 @@ describe.skipIf(!hasChromium)('hostile host CSS', () => {
     await ui.radio('6').click();
     const [row] = await waitForResponses(scenario.server, 1);
     expect(row!.score).toBe(6);
+  });
+
+  it('loads and can be answered on a page that added enumerable properties to Object.prototype', async () => {
+    const page = await scenario.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'warning' && errors.push(message.text()));
+    await page.goto(`${scenario.fixture.url}polluted.html`);
+    expect(await page.title()).toBe('A page whose scripts extend Object.prototype');
+    const ui = widget(page);
+    await ui.radio('9').click();
+    await ui.comment.fill('Works on a polluted page');
+    await ui.send.click();
+    await expect
+      .poll(async () => (await storedResponses(scenario.server)).map((row) => row.comment))
+      .toContain('Works on a polluted page');
+    expect(errors).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@
  *   window.closeloop = window.closeloop || function () { (closeloop.q = closeloop.q || []).push(arguments) };
  * and replaces the stub with the real command function.
  */
-import * as commands from './index.ts';
+import { identify, init, reset, show, track } from './index.ts';
 import { guard } from './safe.ts';
 
 interface CommandFunction {
@@ -21,14 +21,17 @@ guard(() => {
   const stub = win.closeloop;
   if (stub?.loaded) return; // the script is on the page twice
   const script = document.currentScript as HTMLScriptElement | null;
+  // a plain object, not `import * as`: the bundler's namespace helper walks its keys with for…in,
+  // which throws at load on a page that added enumerable properties to Object.prototype
+  const commands: Record<string, (...args: never[]) => void> = { identify, init, reset, show, track };
   const closeloop: CommandFunction = guard((name: string, ...args: unknown[]) =>
-    (commands as unknown as Record<string, (...args: unknown[]) => void>)[name]!(...args),
+    (commands[name] as (...args: unknown[]) => void)(...args),
   );
   closeloop.loaded = true;
   win.closeloop = closeloop;
   const data = script?.dataset;
   if (data?.key) {
-    commands.init({
+    init({
       key: data.key,
       // the API is where this script came from, unless data-api says otherwise
       apiUrl: data.api || new URL('.', script!.src).href,

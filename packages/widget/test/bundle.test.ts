@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createContext, runInContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -45,5 +46,13 @@ describe('dist/widget.js', () => {
     const code = readFileSync(join(root, 'dist/widget.js'), 'utf8');
     expect(code).not.toMatch(/^\s*(import|export)\s/m);
     expect(code).toContain('closeloop');
+  });
+
+  it('loads on a page that added enumerable properties to Object.prototype', () => {
+    const code = readFileSync(join(root, 'dist/widget.js'), 'utf8');
+    const page = createContext({ document: { currentScript: null } });
+    runInContext('var window = globalThis; Object.prototype.polluted = 1;', page);
+    expect(() => runInContext(code, page)).not.toThrow();
+    expect(runInContext('typeof window.closeloop', page)).toBe('function');
   });
 });

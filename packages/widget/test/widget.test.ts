@@ -4,6 +4,7 @@ import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetWarnings } from '../src/safe.ts';
+import { h } from '../src/ui/dom.ts';
 import { thanksMs } from '../src/ui/panel.ts';
 import { createWidget, type Widget } from '../src/widget.ts';
 import { apiUrl, makeConfig, makeSurvey, memoryStorage, publicKey } from './helpers.ts';
@@ -261,6 +262,18 @@ describe('answering', () => {
     shadow().querySelector<HTMLButtonElement>('.close')!.click();
     await settle();
     expect(posted.events.map((event) => event.type)).toEqual(['shown']);
+  });
+});
+
+describe('hostile pages', () => {
+  it('builds elements from their own attributes only, whatever the page put on Object.prototype', () => {
+    const attributes = Object.create(
+      { onclick: 'not a function', 'not an attribute': 1 },
+      { id: { value: 'cl-x', enumerable: true } },
+    );
+    const element = h('button', attributes, 'OK');
+    expect(element.id).toBe('cl-x');
+    expect(element.hasAttribute('not an attribute')).toBe(false);
   });
 });
 

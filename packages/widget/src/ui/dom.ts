@@ -15,8 +15,8 @@ export function h(
   ...children: Child[]
 ): HTMLElement {
   const element = document.createElement(tag);
-  for (const name in attributes) {
-    const value = attributes[name];
+  // own keys only: a page may have added enumerable properties to Object.prototype
+  for (const [name, value] of Object.entries(attributes ?? {})) {
     if (value == null) continue;
     if (name.startsWith('on')) element.addEventListener(name.slice(2), value as EventListener);
     else element.setAttribute(name, String(value));
