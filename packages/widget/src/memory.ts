@@ -42,6 +42,10 @@ export function loadMemory(storage: StorageLike, publicKey: string): VisitorMemo
   const stored = readJson<VisitorMemory>(storage, memoryKey(publicKey));
   if (!stored || typeof stored.visitorId !== 'string') return freshMemory();
   if (!Array.isArray(stored.users)) delete stored.users;
+  // a damaged part (another version's, edited by hand) counts as nothing rather than failing
+  for (const key of ['shown', 'answered'] as const)
+    if (typeof stored[key] !== 'object' || !stored[key]) stored[key] = {};
+  stored.lastShownAt = Number(stored.lastShownAt) || 0;
   return { ...freshMemory(), ...stored };
 }
 

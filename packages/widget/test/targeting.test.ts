@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { freshMemory } from '../src/memory.ts';
+import { freshMemory, loadMemory, memoryKey } from '../src/memory.ts';
 import { inSample, isEligible, pageAllowed, urlMatches } from '../src/targeting.ts';
-import { day, makeSurvey } from './helpers.ts';
+import { day, makeSurvey, memoryStorage } from './helpers.ts';
 
 const url = (href: string) => new URL(href);
 
@@ -102,5 +102,16 @@ describe('eligibility', () => {
   it('respects the URL rules and the sample', () => {
     expect(isEligible(makeSurvey({ targeting: { urlInclude: ['/pricing'] } }), context())).toBe(false);
     expect(isEligible(makeSurvey({ targeting: { samplePercent: 0 } }), context())).toBe(false);
+  });
+
+  it('reads a damaged history as no history instead of failing on it', () => {
+    const storage = memoryStorage();
+    storage.setItem(
+      memoryKey('pk_test'),
+      JSON.stringify({ visitorId: 'v-1', userId: null, shown: null, answered: 'x', lastShownAt: 'soon' }),
+    );
+    const memory = loadMemory(storage, 'pk_test');
+    expect(memory).toMatchObject({ visitorId: 'v-1', shown: {}, answered: {}, lastShownAt: 0 });
+    expect(isEligible(makeSurvey(), context(memory, 14))).toBe(true);
   });
 });
