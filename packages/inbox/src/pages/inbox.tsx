@@ -45,7 +45,9 @@ const lastSelection = new Map<string, string>();
 export function InboxPage({ params }: { params: URLSearchParams }) {
   const session = useSession();
   const canWork = useCan('agent');
-  const queue = (params.get('queue') ?? 'open') as (typeof queues)[number]['id'];
+  // An unknown queue in the address (a link cut short or mistyped) shows Open.
+  const queue =
+    queues.find((item) => item.id === params.get('queue'))?.id ?? ('open' as (typeof queues)[number]['id']);
   const filters: Filters = Object.fromEntries(
     filterKeys.map((key) => [key, params.get(key) ?? undefined]).filter(([, value]) => value),
   );

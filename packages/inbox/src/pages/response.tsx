@@ -20,8 +20,26 @@ import { useCan, useSession } from '../session.ts';
 /** Shown where a name is still loading. */
 const pending = '…';
 
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** One response: what the respondent said, who they are, and everything done about it. */
 export function ResponsePage({ id }: { id: string }) {
+  // A link cut short (in an email or a chat) is not a response id: say so rather than ask the API.
+  if (!uuid.test(id)) {
+    return (
+      <div class="page detail">
+        <p>
+          <a href="#/inbox">← Back to the inbox</a>
+        </p>
+        <h1>No such response</h1>
+        <p role="alert">This link does not point to a response; it may have been cut short.</p>
+      </div>
+    );
+  }
+  return <ResponseDetail id={id} />;
+}
+
+function ResponseDetail({ id }: { id: string }) {
   const [response, reload] = useLoad(() => api.get<ResponseRecord>(`/v1/responses/${id}`), [id]);
   const [activity, reloadActivity] = useLoad(
     () => api.get<{ data: Activity[] }>(`/v1/responses/${id}/activity`).then((b) => b.data),
