@@ -143,6 +143,17 @@ describe.runIf(hasChromium)('inbox keyboard shortcuts', () => {
     await expect.poll(selectedRow).toBe(rows[1]);
   });
 
+  it('Enter on a row opens its response: the tab title says so and Tab goes on from the page, not the top bar', async () => {
+    await openQueue();
+    expect(await page.title()).toBe('Inbox · Browser test · Closeloop');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.url()).toContain(`#/responses/${rows[0]}`);
+    expect(await page.title()).toBe('Response · Browser test · Closeloop');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('main'))).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('← Back to the inbox');
+  });
+
   it('Enter on the Sign out button signs out', async () => {
     await openQueue();
     await page.getByRole('button', { name: 'Sign out' }).focus();

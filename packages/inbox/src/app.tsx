@@ -1,6 +1,6 @@
 import type { Session } from '@closeloop/shared';
 import { roleAtLeast, type StaffRole } from '@closeloop/shared/workflow';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, onSessionEnded, setCsrfToken } from './api.ts';
 import { ErrorNote, Loading } from './components/status.tsx';
 import { InstallPage } from './pages/admin/install.tsx';
@@ -13,7 +13,7 @@ import { InsightsRoute } from './pages/insights.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { ResponsePage } from './pages/response.tsx';
 import { SetupPage } from './pages/setup.tsx';
-import { match, navigate, useRoute } from './router.ts';
+import { match, navigate, pageTitle, useRoute } from './router.ts';
 import { SessionContext, useCan, useSession } from './session.ts';
 
 type Boot =
@@ -74,6 +74,24 @@ const nav = [
 function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => void }) {
   const route = useRoute();
   const role = session.user.role;
+  const mainRef = useRef<HTMLElement>(null);
+  const firstPath = useRef(true);
+  useEffect(() => {
+    document.title = pageTitle(route.path, session.project.name);
+  }, [route.path, session.project.name]);
+  // On another page, the focus moves to its heading (or its main region while it loads), so a
+  // keyboard or screen reader user starts there and hears where they are.
+  useEffect(() => {
+    if (firstPath.current) {
+      firstPath.current = false;
+      return;
+    }
+    const main = mainRef.current;
+    if (!main) return;
+    const target = main.querySelector<HTMLElement>('h1') ?? main;
+    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.focus({ preventScroll: true });
+  }, [route.path]);
   const signOut = async () => {
     await api.post('/v1/auth/logout').catch(() => undefined);
     onSignedOut();
@@ -105,7 +123,7 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
           Sign out
         </button>
       </header>
-      <main>
+      <main ref={mainRef}>
         <Page path={route.path} params={route.params} />
       </main>
     </div>
