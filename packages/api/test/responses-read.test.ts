@@ -115,11 +115,24 @@ describe.each(databaseTargets())('reading responses on $name', (target) => {
     ['?surveyId=abc', 'surveyId'],
     ['?assignee=bob', 'assignee'],
     ['?status=closed', 'status'],
+    ['?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'from'],
+    ['?from=2026-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'from'],
+    ['?minScore=8&maxScore=3', 'minScore'],
   ])('refuses %s', async (query, path) => {
     const project = await ctx.newProject();
     const reply = await list(project, query);
     expect(reply.statusCode).toBe(400);
     expect(reply.json().errors.map((e: { path: string }) => e.path)).toContain(path);
+  });
+
+  it('refuses an empty range in the export as in the list', async () => {
+    const project = await ctx.newProject();
+    const reply = await ctx.asKey(project.secretKey, {
+      url: '/v1/responses/export?format=csv&from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z',
+    });
+    expect(reply.statusCode).toBe(400);
+    expect(reply.headers['content-type']).toContain('application/problem+json');
+    expect(reply.json().errors).toEqual([{ path: 'from', message: 'must be before to' }]);
   });
 
   it('refuses a cursor it did not make', async () => {

@@ -100,6 +100,64 @@ describe.each(databaseTargets())('surveys on $name', (target) => {
     expect(read.json().kind).toBe('nps');
   });
 
+  it('keeps texts for the default locale, on create and on change', async () => {
+    const project = await ctx.newProject();
+    const create = (payload: object) =>
+      ctx.asKey(project.secretKey, { method: 'POST', url: '/v1/surveys', payload });
+    const list = async () =>
+      (await ctx.asKey(project.secretKey, { method: 'GET', url: '/v1/surveys' })).json().data.length;
+    const before = await list();
+
+    const refused = await create({
+      name: 'x',
+      kind: 'nps',
+      defaultLocale: 'de',
+      texts: { en: { question: 'Q?' } },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors).toEqual([
+      { path: 'defaultLocale', message: 'has no texts; add texts for "de" or choose one of: en' },
+    ]);
+    expect(await list()).toBe(before);
+
+    // Without a default locale: en when there are English texts, else the first locale given.
+    const german = await create({ name: 'x', kind: 'ces', texts: { de: { question: 'Einfach?' } } });
+    expect(german.statusCode).toBe(201);
+    expect(german.json().defaultLocale).toBe('de');
+    const both = await create({
+      name: 'x',
+      kind: 'csat',
+      texts: { fr: { question: 'Q?' }, en: { question: 'Q?' } },
+    });
+    expect(both.json().defaultLocale).toBe('en');
+
+    const url = `/v1/surveys/${german.json().id}`;
+    const patch = (payload: object) => ctx.asKey(project.secretKey, { method: 'PATCH', url, payload });
+    const toFrench = await patch({ defaultLocale: 'fr' });
+    expect(toFrench.statusCode).toBe(400);
+    expect(toFrench.json().errors[0].path).toBe('defaultLocale');
+    const dropGerman = await patch({ texts: { fr: { question: 'Facile ?' } } });
+    expect(dropGerman.statusCode).toBe(400);
+    expect(dropGerman.json().errors[0]).toEqual({
+      path: 'texts',
+      message: 'must keep texts for the default locale "de"',
+    });
+    const unchanged = await ctx.asKey(project.secretKey, { method: 'GET', url });
+    expect(unchanged.json()).toMatchObject({ defaultLocale: 'de', texts: { de: { question: 'Einfach?' } } });
+
+    const both2 = await patch({ defaultLocale: 'fr', texts: { fr: { question: 'Facile ?' } } });
+    expect(both2.statusCode).toBe(200);
+    expect(both2.json()).toMatchObject({ defaultLocale: 'fr', texts: { fr: { question: 'Facile ?' } } });
+    expect(Object.keys(both2.json().texts)).toEqual(['fr']);
+
+    const missing = await ctx.asKey(project.secretKey, {
+      method: 'PATCH',
+      url: '/v1/surveys/00000000-0000-4000-8000-000000000000',
+      payload: { defaultLocale: 'fr' },
+    });
+    expect(missing.statusCode).toBe(404);
+  });
+
   it('answers 400 for an id that is not a UUID', async () => {
     const project = await ctx.newProject();
     const reply = await ctx.asKey(project.secretKey, { method: 'GET', url: '/v1/surveys/not-a-uuid' });

@@ -79,15 +79,34 @@ const textsByLocaleSchema = z
   .describe('Texts per locale, e.g. { "en": { "question": "…" } }');
 
 /** Body of POST /v1/surveys. */
-export const surveyCreateSchema = z.object({
-  name: text(200),
-  kind: surveyKindSchema,
-  status: surveyStatusSchema.default('active'),
-  defaultLocale: localeSchema.default('en'),
-  texts: textsByLocaleSchema,
-  targeting: targetingSchema.default(() => targetingSchema.parse({})),
-  recontact: recontactSchema.default(() => recontactSchema.parse({})),
-});
+export const surveyCreateSchema = z
+  .object({
+    name: text(200),
+    kind: surveyKindSchema,
+    status: surveyStatusSchema.default('active'),
+    defaultLocale: localeSchema
+      .optional()
+      .describe(
+        "Texts shown when the visitor's locale has none; one of the locales in texts (default: en if texts has it, else the first)",
+      ),
+    texts: textsByLocaleSchema,
+    targeting: targetingSchema.default(() => targetingSchema.parse({})),
+    recontact: recontactSchema.default(() => recontactSchema.parse({})),
+  })
+  .superRefine((survey, ctx) => {
+    const problem = defaultLocaleProblem(survey.defaultLocale, survey.texts);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['defaultLocale'], message: problem });
+  })
+  .transform((survey) => ({
+    ...survey,
+    defaultLocale: survey.defaultLocale ?? ('en' in survey.texts ? 'en' : Object.keys(survey.texts)[0]!),
+  }));
+
+/** Why a survey's default locale does not fit its texts, or undefined when it does. */
+export function defaultLocaleProblem(defaultLocale: string | undefined, texts: Record<string, unknown>) {
+  if (defaultLocale === undefined || Object.hasOwn(texts, defaultLocale)) return undefined;
+  return `has no texts; add texts for "${defaultLocale}" or choose one of: ${Object.keys(texts).join(', ')}`;
+}
 export type SurveyCreate = z.input<typeof surveyCreateSchema>;
 
 /**

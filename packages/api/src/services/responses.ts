@@ -73,6 +73,10 @@ export function responseFilters(
   /** The signed-in staff user, for `assignee=me` and `queue=mine`. */
   viewerUserId?: string | null,
 ): SQL[] {
+  if (query.from && query.to && Date.parse(query.from) >= Date.parse(query.to))
+    throw new ValidationError([{ path: 'from', message: 'must be before to' }]);
+  if (query.minScore !== undefined && query.maxScore !== undefined && query.minScore > query.maxScore)
+    throw new ValidationError([{ path: 'minScore', message: 'must be at most maxScore' }]);
   const conditions: SQL[] = [eq(responses.projectId, projectId)];
   if (query.surveyId) conditions.push(eq(responses.surveyId, query.surveyId));
   if (query.kind) conditions.push(eq(responses.kind, query.kind));

@@ -1,9 +1,14 @@
-import { surveyCreateSchema, surveySchema, surveyUpdateSchema } from '@closeloop/shared';
+import {
+  defaultLocaleProblem,
+  surveyCreateSchema,
+  surveySchema,
+  surveyUpdateSchema,
+} from '@closeloop/shared';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { surveys } from '../../db/schema/index.ts';
-import { Errors } from '../../errors.ts';
+import { Errors, ValidationError } from '../../errors.ts';
 import { projectIdOf } from '../../plugins/auth.ts';
 import { toSurvey } from '../../services/surveys.ts';
 import { managementErrors as errors, managementSecurity as security } from '../security.ts';
@@ -92,22 +97,49 @@ export const surveyRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { targeting, recontact, ...rest } = request.body;
-      const [row] = await app.db
-        .update(surveys)
-        .set({
-          ...rest,
-          // Only the fields sent change; the rest of the stored object stays.
-          ...(targeting
-            ? { targeting: sql`${surveys.targeting} || ${JSON.stringify(targeting)}::jsonb` }
-            : {}),
-          ...(recontact
-            ? { recontact: sql`${surveys.recontact} || ${JSON.stringify(recontact)}::jsonb` }
-            : {}),
-          updatedAt: new Date(),
-        })
-        .where(live(projectIdOf(request), request.params.id))
-        .returning();
-      if (!row) throw surveyNotFound(request.params.id);
+      const projectId = projectIdOf(request);
+      const id = request.params.id;
+      const row = await app.db.transaction(async (tx) => {
+        if (rest.defaultLocale !== undefined || rest.texts !== undefined) {
+          // The default locale must keep its texts, whichever of the two changes.
+          const [stored] = await tx
+            .select({ defaultLocale: surveys.defaultLocale, texts: surveys.texts })
+            .from(surveys)
+            .where(live(projectId, id))
+            .for('update');
+          if (!stored) throw surveyNotFound(id);
+          const problem = defaultLocaleProblem(
+            rest.defaultLocale ?? stored.defaultLocale,
+            rest.texts ?? stored.texts,
+          );
+          if (problem)
+            throw new ValidationError([
+              rest.texts && !rest.defaultLocale
+                ? {
+                    path: 'texts',
+                    message: `must keep texts for the default locale "${stored.defaultLocale}"`,
+                  }
+                : { path: 'defaultLocale', message: problem },
+            ]);
+        }
+        const [updated] = await tx
+          .update(surveys)
+          .set({
+            ...rest,
+            // Only the fields sent change; the rest of the stored object stays.
+            ...(targeting
+              ? { targeting: sql`${surveys.targeting} || ${JSON.stringify(targeting)}::jsonb` }
+              : {}),
+            ...(recontact
+              ? { recontact: sql`${surveys.recontact} || ${JSON.stringify(recontact)}::jsonb` }
+              : {}),
+            updatedAt: new Date(),
+          })
+          .where(live(projectId, id))
+          .returning();
+        return updated;
+      });
+      if (!row) throw surveyNotFound(id);
       return toSurvey(row);
     },
   );
