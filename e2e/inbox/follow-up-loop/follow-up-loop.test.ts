@@ -160,12 +160,13 @@ describe.runIf(hasChromium)('follow-up loop from the demo shop to the inbox', ()
     await row.waitFor();
     await expect.poll(() => row.textContent()).toContain('Due in 2 days');
     expect(await row.textContent()).toContain('Open');
-    expect(await page.locator('[data-queue="open"] .count').textContent()).toBe('1');
+    await expect.poll(() => page.locator('[data-queue="open"] .count').textContent()).toBe('1');
 
     // Keyboard: the row is selected; "a" assigns it to me, Enter opens it.
     await page.keyboard.press('a');
     await expect.poll(() => row.textContent()).toContain(agent.name);
-    expect(await page.locator('[data-queue="mine"] .count').textContent()).toBe('1');
+    // The counts load next to the list, so they may arrive a moment after the row.
+    await expect.poll(() => page.locator('[data-queue="mine"] .count').textContent()).toBe('1');
     await page.keyboard.press('Enter');
     await page.getByTestId('status').waitFor();
     expect(page.url()).toContain(`#/responses/${responseId}`);

@@ -148,8 +148,8 @@ describe.runIf(hasChromium)('inbox keyboard shortcuts', () => {
     expect(await page.title()).toBe('Inbox · Browser test · Closeloop');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.url()).toContain(`#/responses/${rows[0]}`);
-    expect(await page.title()).toBe('Response · Browser test · Closeloop');
-    expect(await page.evaluate(() => !!document.activeElement?.closest('main'))).toBe(true);
+    await expect.poll(() => page.title()).toBe('Response · Browser test · Closeloop');
+    await expect.poll(() => page.evaluate(() => !!document.activeElement?.closest('main'))).toBe(true);
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('← Back to the inbox');
   });
