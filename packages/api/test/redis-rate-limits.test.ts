@@ -56,8 +56,14 @@ describe('rate limits with Redis', () => {
     const app = await replica('redis://127.0.0.1:1');
     const project = await ctx.newProject();
     const address = clientAddress();
-    const codes = [];
-    for (let i = 0; i < 4; i++) codes.push((await postEvent(app, project, address)).statusCode);
-    expect(codes).toEqual([202, 202, 202, 429]);
+    const replies = [];
+    for (let i = 0; i < 4; i++) replies.push(await postEvent(app, project, address));
+    expect(replies.map((reply) => reply.statusCode)).toEqual([202, 202, 202, 429]);
+    const limited = replies[3]!;
+    expect(limited.json()).toMatchObject({
+      code: 'rate_limited',
+      detail: expect.stringMatching(/^Too many requests; try again in \d+ seconds?$/),
+    });
+    expect(limited.json().detail).toContain(` ${limited.headers['retry-after']} second`);
   });
 });

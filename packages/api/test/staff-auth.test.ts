@@ -260,6 +260,10 @@ describe('sign-in rate limit', () => {
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json().code).toBe('rate_limited');
     expect(blocked.headers['retry-after']).toBeDefined();
+    // The detail names the wait in words a person can act on.
+    expect(blocked.json().detail).toBe(
+      `Too many requests; try again in ${Math.ceil(Number(blocked.headers['retry-after']) / 60)} minutes`,
+    );
     expect((await attempt('TARGET@staff.example')).statusCode).toBe(429);
     expect((await attempt('other@staff.example')).statusCode).toBe(401);
   });

@@ -94,13 +94,7 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
   }
   const status = error.statusCode ?? 500;
   if (status === 429) {
-    return sendProblem(
-      request,
-      reply,
-      429,
-      'rate_limited',
-      'Too many requests; retry after the Retry-After delay',
-    );
+    return sendProblem(request, reply, 429, 'rate_limited', tooManyRequests(reply.getHeader('retry-after')));
   }
   if (status >= 400 && status < 500) {
     // Codes of our catalogue (errors.ts) are upper-cased by @fastify/error; Fastify's own are not ours.
@@ -139,3 +133,14 @@ export const problemsPlugin = fp(
   },
   { name: 'closeloop-problems' },
 );
+
+/** The 429 detail, naming the wait the Retry-After header gives. */
+function tooManyRequests(retryAfter: unknown): string {
+  const seconds = Number(retryAfter);
+  if (!Number.isFinite(seconds) || seconds <= 0) return 'Too many requests; try again later';
+  const wait =
+    seconds < 120
+      ? `${Math.ceil(seconds)} second${Math.ceil(seconds) === 1 ? '' : 's'}`
+      : `${Math.ceil(seconds / 60)} minutes`;
+  return `Too many requests; try again in ${wait}`;
+}
