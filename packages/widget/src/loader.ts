@@ -8,7 +8,7 @@
  * and replaces the stub with the real command function.
  */
 import { identify, init, reset, show, track } from './index.ts';
-import { guard } from './safe.ts';
+import { guard, warnOnce } from './safe.ts';
 
 interface CommandFunction {
   (name: string, ...args: unknown[]): void;
@@ -25,7 +25,10 @@ guard(() => {
   // which throws at load on a page that added enumerable properties to Object.prototype
   const commands: Record<string, (...args: never[]) => void> = { identify, init, reset, show, track };
   const closeloop: CommandFunction = guard((name: string, ...args: unknown[]) =>
-    (commands[name] as (...args: unknown[]) => void)(...args),
+    // biome-ignore lint/suspicious/noPrototypeBuiltins: Object.hasOwn is newer than some browsers the widget supports
+    Object.prototype.hasOwnProperty.call(commands, name)
+      ? (commands[name] as (...args: unknown[]) => void)(...args)
+      : warnOnce(`unknown command ${String(name)}; use identify, track, show or reset`),
   );
   closeloop.loaded = true;
   win.closeloop = closeloop;

@@ -27,7 +27,7 @@ export function widgetCss({ brandColor, position }: Pick<Appearance, 'brandColor
     : `${vertical}:16px;${horizontal}:16px;width:min(360px,100vw - 32px)`;
   return `:host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483647!important;${inset.replace(/;|$/g, '!important;')}}
 *{box-sizing:border-box;margin:0;font:inherit;color:inherit}
-.root{--bg:#fff;--fg:#1f2328;--mu:#57606a;--ln:#d0d7de;--op:#f6f8fa;--br:${brand};--on:${textOn(brand)};max-height:calc(100vh - 32px);overflow:auto;font:14px/1.4 system-ui,sans-serif;color:var(--fg);background:var(--bg);border:1px solid var(--ln);border-radius:${bar ? 0 : 12}px;box-shadow:0 8px 30px #0003;padding:16px;animation:in .2s}
+.root{--bg:#fff;--fg:#1f2328;--mu:#57606a;--ln:#d0d7de;--op:#f6f8fa;--br:${brand};--on:${textOn(brand)};max-height:calc(100vh - 32px);max-height:calc(100dvh - 32px);overflow:auto;font:14px/1.4 system-ui,sans-serif;color:var(--fg);background:var(--bg);border:1px solid var(--ln);border-radius:${bar ? 0 : 12}px;box-shadow:0 8px 30px #0003;padding:16px;animation:in .2s}
 .dark{${dark}}
 @media (prefers-color-scheme:dark){.auto{${dark}}}
 @keyframes in{from{opacity:0;transform:translateY(8px)}}
