@@ -33,7 +33,7 @@ const problem = (status: number) => ({
 
 /**
  * Makes /openapi.json say what the server sends: errors are application/problem+json (every
- * operation may also answer 500), operations with a body may answer 413 and 415, the ingestion
+ * operation may also answer 500, and 503 when the server is overloaded), operations with a body may answer 413 and 415, the ingestion
  * routes accept their JSON as text/plain too, and streamed exports are CSV or NDJSON.
  */
 export const documentProblems: SwaggerTransformObject = (document) => {
@@ -71,6 +71,7 @@ export const documentProblems: SwaggerTransformObject = (document) => {
         );
       }
       responses['500'] ??= problem(500);
+      responses['503'] ??= problem(503);
     }
   }
   return document.openapiObject;
