@@ -92,6 +92,15 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
     if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
     target.focus({ preventScroll: true });
   }, [route.path]);
+  // The skip link jumps past the header and navigation to the page itself: the first Tab on any
+  // page reaches it, Enter moves the focus to the main region, and the next Tab is the page's own.
+  const skipToMain = (event: Event) => {
+    event.preventDefault();
+    const main = mainRef.current;
+    if (!main) return;
+    if (!main.hasAttribute('tabindex')) main.setAttribute('tabindex', '-1');
+    main.focus();
+  };
   const signOut = async () => {
     await api.post('/v1/auth/logout').catch(() => undefined);
     onSignedOut();
@@ -99,6 +108,9 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
   return (
     <div class="shell">
       <header class="topbar">
+        <a class="skip-link" href={window.location.hash || '#/inbox'} onClick={skipToMain}>
+          Skip to main content
+        </a>
         <a class="brand" href="#/inbox">
           Closeloop
         </a>
