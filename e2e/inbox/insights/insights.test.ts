@@ -1,6 +1,8 @@
 /**
  * The insights dashboard in real Chromium on seeded data: the headline matches the API, the trend
  * is drawn and readable as a table, segments and comments show, and the export streams every row.
+ * What the dashboard shows lives in the address: reload, back and forward, and a shared link bring
+ * it back; unknown values in the address show the defaults.
  */
 import { seedDemoData } from '@closeloop/api';
 import type { Browser } from 'playwright-core';
@@ -120,6 +122,7 @@ describe.runIf(hasChromium)('insights dashboard', () => {
     if (process.env.INSIGHTS_SCREENSHOT)
       await page.screenshot({ path: process.env.INSIGHTS_SCREENSHOT, fullPage: true });
     await page.getByRole('button', { name: 'Show as table' }).click();
+    await page.getByRole('button', { name: 'Show chart' }).waitFor();
     const rows = page.locator('table.insights-table').first().locator('tbody tr');
     expect(await rows.count()).toBeGreaterThanOrEqual(13);
 
@@ -200,6 +203,111 @@ describe.runIf(hasChromium)('insights dashboard', () => {
     await page.getByLabel('Range').selectOption('30d');
     await expect.poll(() => page.getByText('No comments in this period.').isVisible()).toBe(true);
     expect(await comments.count()).toBe(0);
+    await context.close();
+  });
+
+  it('keeps its choices in the address: reload, back and forward, and a shared link show them again', async () => {
+    const context = await browser.newContext({ timezoneId: 'Europe/Berlin' });
+    const page = await context.newPage();
+    await signIn(page, server.url, server.staff[0]!.email);
+    const problems: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    page.on('pageerror', (error) => problems.push(error.message));
+    const survey = page.getByLabel('Survey');
+    const range = page.getByLabel('Range');
+    const interval = page.getByLabel('Interval');
+    // Inside their labels, with the option chosen as part of the label's text.
+    const segmentBy = page.locator('.insights-panel-head select');
+    const trait = page.locator('.insights-panel-head input');
+    const caption = page.locator('table.insights-table caption');
+    const shown = async () => ({
+      survey: await survey.inputValue(),
+      range: await range.inputValue(),
+      interval: await interval.inputValue(),
+      segmentBy: await segmentBy.inputValue(),
+      trait: (await trait.count()) ? await trait.inputValue() : null,
+      table: await page.getByRole('button', { name: 'Show chart' }).isVisible(),
+    });
+    const hash = () => new URL(page.url()).hash;
+
+    await page.goto(`${server.url}/inbox/#/insights`);
+    await page.getByTestId('insights-n').waitFor();
+    const defaults = await shown();
+    expect(defaults).toMatchObject({
+      range: '90d',
+      interval: 'week',
+      segmentBy: 'page',
+      trait: null,
+      table: false,
+    });
+    expect(hash()).toBe('#/insights');
+
+    await survey.selectOption(quietSurveyId);
+    await expect.poll(hash).toContain(`surveyId=${quietSurveyId}`);
+    await range.selectOption('12m');
+    await expect.poll(hash).toContain('range=12m');
+    await interval.selectOption('month');
+    await expect.poll(hash).toContain('interval=month');
+    await segmentBy.selectOption('trait');
+    await expect.poll(hash).toContain('segment=trait');
+    await trait.fill('country');
+    await trait.press('Enter');
+    await expect.poll(hash).toContain('trait=country');
+    await page.getByRole('button', { name: 'Show as table' }).click();
+    await expect.poll(hash).toContain('view=table');
+    await expect.poll(() => caption.textContent()).toBe('CSAT (% satisfied) per month');
+    const chosen = {
+      survey: quietSurveyId,
+      range: '12m',
+      interval: 'month',
+      segmentBy: 'trait',
+      trait: 'country',
+      table: true,
+    };
+    expect(await shown()).toEqual(chosen);
+    const link = page.url();
+
+    // A reload asks the API for the same: the headline counts the quiet survey's 153 responses.
+    await page.reload();
+    await page.getByTestId('insights-n').waitFor();
+    expect(await shown()).toEqual(chosen);
+    await expect.poll(() => page.getByTestId('insights-n').textContent()).toBe('153');
+    await expect.poll(() => caption.textContent()).toBe('CSAT (% satisfied) per month');
+
+    // Back undoes one choice at a time, forward redoes it.
+    await page.goBack();
+    await expect.poll(shown).toEqual({ ...chosen, table: false });
+    await page.goBack();
+    await expect.poll(shown).toEqual({ ...chosen, table: false, trait: 'plan' });
+    await page.goForward();
+    await page.goForward();
+    await expect.poll(shown).toEqual(chosen);
+    await expect.poll(() => caption.textContent()).toBe('CSAT (% satisfied) per month');
+
+    // Someone else opening the link sees the same dashboard.
+    const other = await browser.newContext({ timezoneId: 'Europe/Berlin' });
+    const colleague = await other.newPage();
+    await signIn(colleague, server.url, server.staff[0]!.email);
+    await colleague.goto(link);
+    await colleague.getByTestId('insights-n').waitFor();
+    expect(await colleague.getByLabel('Survey').inputValue()).toBe(quietSurveyId);
+    expect(await colleague.getByLabel('Range').inputValue()).toBe('12m');
+    expect(await colleague.getByLabel('Interval').inputValue()).toBe('month');
+    expect(await colleague.locator('.insights-panel-head input').inputValue()).toBe('country');
+    await expect
+      .poll(() => colleague.locator('table.insights-table caption').textContent())
+      .toBe('CSAT (% satisfied) per month');
+    await other.close();
+
+    // Unknown or malformed values show the defaults, without an error.
+    await page.goto(
+      `${server.url}/inbox/?load=2#/insights?surveyId=no-such-survey&range=7y&interval=hour&segment=browser&trait=&view=pie`,
+    );
+    await page.getByTestId('insights-n').waitFor();
+    await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+    expect(await shown()).toEqual(defaults);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(problems).toEqual([]);
     await context.close();
   });
 });

@@ -148,7 +148,7 @@ function Page({ path, params }: { path: string; params: URLSearchParams }) {
   // Keyed by id: another response (or survey) is a fresh page, never the previous one's inputs.
   if (responseMatch) return <ResponsePage key={responseMatch.id} id={responseMatch.id!} />;
   if (path === '/inbox') return <InboxPage params={params} />;
-  if (path === '/insights') return <InsightsRoute />;
+  if (path === '/insights') return <InsightsRoute params={params} />;
   if (path === '/admin' || path.startsWith('/admin/')) {
     if (!isAdmin) return <NeedsRole least="admin" />;
     if (path === '/admin/surveys') return <SurveysPage />;

@@ -2,6 +2,16 @@ import type { Metrics, ResponseList, Segments, Survey } from '@closeloop/shared'
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { downloadExport } from './exportResponses.ts';
 import { formatChange, formatInterval, formatRate, formatScore, scoreLabel } from './format.ts';
+import {
+  defaultSelection,
+  type Interval,
+  maxTraitKey,
+  type Range,
+  ranges,
+  readSelection,
+  type Selection,
+  selectionParams,
+} from './selection.ts';
 import { TrendChart } from './TrendChart.tsx';
 
 /** What the dashboard needs from the inbox's API client. */
@@ -11,9 +21,6 @@ export interface InsightsApi {
   /** GET a raw response (streamed export). */
   fetchRaw(path: string): Promise<Response>;
 }
-
-const ranges = { '30d': 30, '90d': 90, '12m': 365 } as const;
-type Range = keyof typeof ranges;
 
 type Load<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; value: T };
 
@@ -58,15 +65,33 @@ function Status<T>({
   return <>{content ?? (empty ? <p class="insights-status">{empty}</p> : null)}</>;
 }
 
-/** The insights dashboard for one survey: trend with confidence band, distribution, response rate, segments, comments, export. */
-export function InsightsPage({ api }: { api: InsightsApi }) {
+/**
+ * The insights dashboard for one survey: trend with confidence band, distribution, response rate,
+ * segments, comments, export. What it shows comes from the address's parameters (`params`); a
+ * choice goes back into the address through `onSelect`, and the dashboard follows.
+ */
+export function InsightsPage({
+  api,
+  params,
+  onSelect,
+}: {
+  api: InsightsApi;
+  params: URLSearchParams;
+  onSelect: (params: Record<string, string | undefined>) => void;
+}) {
   const surveys = useLoad(() => api.get<{ data: Survey[] }>('/v1/surveys').then((body) => body.data), []);
-  const [surveyId, setSurveyId] = useState<string>('');
-  const [interval, setInterval] = useState<'day' | 'week' | 'month'>('week');
-  const [range, setRange] = useState<Range>('90d');
-  const [segmentBy, setSegmentBy] = useState<'page' | 'locale' | 'trait'>('page');
-  const [traitKey, setTraitKey] = useState('plan');
-  const [showTable, setShowTable] = useState(false);
+  const selection = readSelection(params);
+  const { surveyId, interval, range, segmentBy, traitKey, table: showTable } = selection;
+  const select = (changes: Partial<Selection>) => onSelect(selectionParams({ ...selection, ...changes }));
+  // The trait being typed applies on Enter or on leaving the field (emptied, it is the default
+  // trait again); back and forward show the trait of that address.
+  const [traitDraft, setTraitDraft] = useState(traitKey);
+  useEffect(() => setTraitDraft(traitKey), [traitKey]);
+  const chooseTrait = () => {
+    const key = traitDraft.trim() || defaultSelection.traitKey;
+    setTraitDraft(key);
+    select({ traitKey: key });
+  };
 
   const list = surveys.state === 'ready' ? surveys.value : [];
   const survey = list.find((item) => item.id === surveyId) ?? list[0];
@@ -111,7 +136,10 @@ export function InsightsPage({ api }: { api: InsightsApi }) {
             <form class="insights-controls" onSubmit={(event) => event.preventDefault()}>
               <label>
                 Survey
-                <select value={survey?.id} onChange={(event) => setSurveyId(event.currentTarget.value)}>
+                <select
+                  value={survey?.id}
+                  onChange={(event) => select({ surveyId: event.currentTarget.value })}
+                >
                   {items.map((item) => (
                     <option key={item.id} value={item.id}>
                       {item.name} ({item.kind.toUpperCase()})
@@ -121,7 +149,10 @@ export function InsightsPage({ api }: { api: InsightsApi }) {
               </label>
               <label>
                 Range
-                <select value={range} onChange={(event) => setRange(event.currentTarget.value as Range)}>
+                <select
+                  value={range}
+                  onChange={(event) => select({ range: event.currentTarget.value as Range })}
+                >
                   <option value="30d">Last 30 days</option>
                   <option value="90d">Last 90 days</option>
                   <option value="12m">Last 12 months</option>
@@ -131,7 +162,7 @@ export function InsightsPage({ api }: { api: InsightsApi }) {
                 Interval
                 <select
                   value={interval}
-                  onChange={(event) => setInterval(event.currentTarget.value as typeof interval)}
+                  onChange={(event) => select({ interval: event.currentTarget.value as Interval })}
                 >
                   <option value="day">Day</option>
                   <option value="week">Week</option>
@@ -152,7 +183,11 @@ export function InsightsPage({ api }: { api: InsightsApi }) {
               <div class="insights-panel">
                 <div class="insights-panel-head">
                   <h2>Trend</h2>
-                  <button type="button" aria-pressed={showTable} onClick={() => setShowTable(!showTable)}>
+                  <button
+                    type="button"
+                    aria-pressed={showTable}
+                    onClick={() => select({ table: !showTable })}
+                  >
                     {showTable ? 'Show chart' : 'Show as table'}
                   </button>
                 </div>
@@ -171,7 +206,7 @@ export function InsightsPage({ api }: { api: InsightsApi }) {
             By
             <select
               value={segmentBy}
-              onChange={(event) => setSegmentBy(event.currentTarget.value as typeof segmentBy)}
+              onChange={(event) => select({ segmentBy: event.currentTarget.value as typeof segmentBy })}
             >
               <option value="page">Page</option>
               <option value="locale">Locale</option>
@@ -182,8 +217,11 @@ export function InsightsPage({ api }: { api: InsightsApi }) {
             <label>
               Trait
               <input
-                value={traitKey}
-                onChange={(event) => setTraitKey(event.currentTarget.value.trim())}
+                value={traitDraft}
+                onInput={(event) => setTraitDraft(event.currentTarget.value)}
+                onChange={chooseTrait}
+                onKeyDown={(event) => event.key === 'Enter' && chooseTrait()}
+                maxLength={maxTraitKey}
                 size={12}
               />
             </label>

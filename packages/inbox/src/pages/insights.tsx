@@ -6,11 +6,13 @@ import 'uplot/dist/uPlot.min.css';
 import '../insights/insights.css';
 import { api } from '../api.ts';
 import { InsightsPage } from '../insights/InsightsPage.tsx';
+import { navigate } from '../router.ts';
 
-export function InsightsRoute() {
+/** The dashboard's choices live in the route's parameters, as the inbox list's filters do. */
+export function InsightsRoute({ params }: { params: URLSearchParams }) {
   return (
     <div class="page">
-      <InsightsPage api={api} />
+      <InsightsPage api={api} params={params} onSelect={(next) => navigate('/insights', next)} />
     </div>
   );
 }

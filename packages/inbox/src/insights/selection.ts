@@ -1,0 +1,68 @@
+/**
+ * What the insights dashboard shows — survey, range, interval, segments, chart or table — as it
+ * lives in the address (`#/insights?surveyId=…&range=12m&interval=month&segment=trait&trait=plan`),
+ * so a reload, back and forward, or a shared link show the same dashboard. Values that are missing,
+ * unknown or malformed fall back to the defaults; defaults are left out of the address.
+ */
+
+export const ranges = { '30d': 30, '90d': 90, '12m': 365 } as const;
+export type Range = keyof typeof ranges;
+export const intervals = ['day', 'week', 'month'] as const;
+export type Interval = (typeof intervals)[number];
+export const segmentKinds = ['page', 'locale', 'trait'] as const;
+export type SegmentBy = (typeof segmentKinds)[number];
+
+export interface Selection {
+  /** The survey asked for; '' (or one that no longer exists) shows the first survey. */
+  surveyId: string;
+  range: Range;
+  interval: Interval;
+  segmentBy: SegmentBy;
+  /** The respondent trait segments are grouped by when `segmentBy` is 'trait'. */
+  traitKey: string;
+  /** The trend as a table rather than a chart. */
+  table: boolean;
+}
+
+export const defaultSelection: Selection = {
+  surveyId: '',
+  range: '90d',
+  interval: 'week',
+  segmentBy: 'page',
+  traitKey: 'plan',
+  table: false,
+};
+
+/** The longest trait key the metrics API accepts. */
+export const maxTraitKey = 100;
+
+function oneOf<T extends string>(options: readonly T[], value: string | null, fallback: T): T {
+  return options.includes(value as T) ? (value as T) : fallback;
+}
+
+/** The dashboard's selection from the address's parameters. */
+export function readSelection(params: URLSearchParams): Selection {
+  const traitKey = params.get('trait')?.trim() ?? '';
+  return {
+    surveyId: params.get('surveyId')?.trim() ?? '',
+    range: oneOf(Object.keys(ranges) as Range[], params.get('range'), defaultSelection.range),
+    interval: oneOf(intervals, params.get('interval'), defaultSelection.interval),
+    segmentBy: oneOf(segmentKinds, params.get('segment'), defaultSelection.segmentBy),
+    traitKey: traitKey && traitKey.length <= maxTraitKey ? traitKey : defaultSelection.traitKey,
+    table: params.get('view') === 'table',
+  };
+}
+
+/** The address parameters for a selection: only what differs from the defaults. */
+export function selectionParams(selection: Selection): Record<string, string | undefined> {
+  const differs = <K extends keyof Selection>(key: K) =>
+    selection[key] === defaultSelection[key] ? undefined : selection[key];
+  return {
+    surveyId: selection.surveyId || undefined,
+    range: differs('range'),
+    interval: differs('interval'),
+    segment: differs('segmentBy'),
+    trait: selection.segmentBy === 'trait' ? (differs('traitKey') as string | undefined) : undefined,
+    view: selection.table ? 'table' : undefined,
+  };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { defaultSelection, readSelection, selectionParams } from '../src/insights/selection.ts';
+
+const read = (search: string) => readSelection(new URLSearchParams(search));
+
+describe("the insights dashboard's selection in the address", () => {
+  it('reads every choice back', () => {
+    expect(read('surveyId=s1&range=12m&interval=month&segment=trait&trait=country&view=table')).toEqual({
+      surveyId: 's1',
+      range: '12m',
+      interval: 'month',
+      segmentBy: 'trait',
+      traitKey: 'country',
+      table: true,
+    });
+  });
+
+  it('shows the defaults for an empty address', () => {
+    expect(read('')).toEqual(defaultSelection);
+  });
+
+  it('falls back to the default for unknown or malformed values, keeping the valid ones', () => {
+    expect(read('range=7y&interval=hour&segment=browser&view=pie&trait=%20%20')).toEqual(defaultSelection);
+    expect(read(`range=30d&interval=fortnight&segment=trait&trait=${'x'.repeat(101)}`)).toEqual({
+      ...defaultSelection,
+      range: '30d',
+      segmentBy: 'trait',
+    });
+    expect(read('range=toString&interval=constructor').range).toBe('90d');
+  });
+
+  it('writes only what differs from the defaults, and round-trips', () => {
+    expect(selectionParams(defaultSelection)).toEqual({
+      surveyId: undefined,
+      range: undefined,
+      interval: undefined,
+      segment: undefined,
+      trait: undefined,
+      view: undefined,
+    });
+    const chosen = {
+      surveyId: 's2',
+      range: '30d',
+      interval: 'day',
+      segmentBy: 'trait',
+      traitKey: 'plan tier',
+      table: true,
+    } as const;
+    const params = new URLSearchParams(
+      Object.entries(selectionParams(chosen)).filter((entry): entry is [string, string] => !!entry[1]),
+    );
+    expect(readSelection(params)).toEqual(chosen);
+  });
+
+  it('leaves the trait out unless segments are by trait', () => {
+    expect(selectionParams({ ...defaultSelection, segmentBy: 'locale', traitKey: 'country' }).trait).toBe(
+      undefined,
+    );
+  });
+});
