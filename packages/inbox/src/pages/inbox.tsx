@@ -371,7 +371,11 @@ function FilterBar({
       >
         <option value="">Score from</option>
         {scores.map((s) => (
-          <option key={s} value={s}>
+          <option
+            key={s}
+            value={s}
+            disabled={filters.maxScore !== undefined && Number(s) > Number(filters.maxScore)}
+          >
             ≥ {s}
           </option>
         ))}
@@ -383,7 +387,11 @@ function FilterBar({
       >
         <option value="">Score to</option>
         {scores.map((s) => (
-          <option key={s} value={s}>
+          <option
+            key={s}
+            value={s}
+            disabled={filters.minScore !== undefined && Number(s) < Number(filters.minScore)}
+          >
             ≤ {s}
           </option>
         ))}
@@ -392,12 +400,14 @@ function FilterBar({
         type="date"
         aria-label="From date"
         value={filters.from ?? ''}
+        max={filters.to}
         onChange={(e) => onChange({ from: e.currentTarget.value || undefined })}
       />
       <input
         type="date"
         aria-label="To date"
         value={filters.to ?? ''}
+        min={filters.from}
         onChange={(e) => onChange({ to: e.currentTarget.value || undefined })}
       />
       <input
