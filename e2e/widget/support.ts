@@ -12,6 +12,9 @@ import { launchBrowser } from '../browser.ts';
 import { type StartedServer, type StartOptions, startServer } from '../harness.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A plain page with the script-tag widget, for scenarios that need nothing else on the page. */
+export const plainPage = join(dirname(fileURLToPath(import.meta.url)), 'plain-page');
 export const examplesDir = join(repoRoot, 'examples');
 export const widgetDir = join(repoRoot, 'packages/widget');
 

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from '../../browser.ts';
-import { outboxOf, useScenario, waitForResponses, watch, widget } from '../support.ts';
+import { outboxOf, plainPage, useScenario, waitForResponses, watch, widget } from '../support.ts';
 
 describe.skipIf(!hasChromium)('API down, then up', () => {
-  const scenario = useScenario(import.meta.dirname);
+  const scenario = useScenario(plainPage);
 
   it('delivers the response once the API is back', async () => {
     const { browser, fixture, server } = scenario;

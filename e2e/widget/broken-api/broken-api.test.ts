@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from '../../browser.ts';
-import { fixtureValues, serveFixture, useScenario, watch, widget } from '../support.ts';
+import { fixtureValues, plainPage, serveFixture, useScenario, watch, widget } from '../support.ts';
 
 describe.skipIf(!hasChromium)('broken API', () => {
-  const scenario = useScenario(import.meta.dirname, {}, (server) => ({
+  const scenario = useScenario(plainPage, {}, (server) => ({
     ...fixtureValues(server),
     '%KEY%': 'pk_wrong',
   }));
@@ -27,7 +27,7 @@ describe.skipIf(!hasChromium)('broken API', () => {
   it('shows nothing when the API is unreachable', async () => {
     // a page whose script loads but whose API (data-api) refuses connections
     const { server } = scenario;
-    const fixture = await serveFixture(import.meta.dirname, {
+    const fixture = await serveFixture(plainPage, {
       '%API%': server.url,
       'data-key="%KEY%"': `data-key="${server.publicKey}" data-api="http://127.0.0.1:9/"`,
     });

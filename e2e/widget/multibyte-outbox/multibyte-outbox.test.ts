@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from '../../browser.ts';
-import { outboxOf, storedResponses, useScenario, waitForResponses, watch } from '../support.ts';
+import { outboxOf, plainPage, storedResponses, useScenario, waitForResponses, watch } from '../support.ts';
 
 describe.skipIf(!hasChromium)('multi-byte comments in the outbox', () => {
-  const scenario = useScenario(import.meta.dirname);
+  const scenario = useScenario(plainPage);
 
   it('delivers them all instead of retrying one oversized batch forever', async () => {
     const { browser, fixture, server } = scenario;

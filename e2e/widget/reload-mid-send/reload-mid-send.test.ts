@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from '../../browser.ts';
-import { outboxOf, useScenario, waitForResponses, widget } from '../support.ts';
+import { outboxOf, plainPage, useScenario, waitForResponses, widget } from '../support.ts';
 
 describe.skipIf(!hasChromium)('reload in the middle of sending', () => {
-  const scenario = useScenario(import.meta.dirname);
+  const scenario = useScenario(plainPage);
 
   it('stores the response exactly once', async () => {
     const { browser, fixture, server } = scenario;
