@@ -90,7 +90,7 @@ async function upsertRespondents(
   if (known.size > 0) {
     // Sorted so concurrent batches lock respondent rows in the same order (no deadlock).
     const values = [...known.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareText(a, b))
       .map(([externalId, value]) => ({
         projectId,
         externalId,
@@ -116,7 +116,7 @@ async function upsertRespondents(
     }
   }
   if (byEmail.size > 0) {
-    const entries = [...byEmail.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = [...byEmail.entries()].sort(([a], [b]) => compareText(a, b));
     // Drizzle's conflict target takes columns only; the partial unique index is on lower(email).
     const result = await tx.execute(sql`
       insert into respondents (project_id, email, traits)
@@ -185,7 +185,9 @@ async function withRetry<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** Code-point order, as the lock order of concurrent batches (not the locale's collation). */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byId = <T extends { id: string }>(a: T, b: T) => compareText(a.id, b.id);
 
 /**
  * Stores a batch of responses exactly once. Resolves only after the transaction has committed.
@@ -225,7 +227,7 @@ export async function ingestResponses(
   // In id order, so concurrent batches lock the same rows in the same order.
   const batch = [...unique.values()].sort(byId);
   const now = new Date();
-  const stored = await withRetry(() =>
+  await withRetry(() =>
     db.transaction(async (tx) => {
       // In the order sent, so a respondent's later email and traits win over earlier ones; the
       // upsert sorts its own rows for locking.
@@ -318,18 +320,14 @@ export async function ingestResponses(
             ).map((row) => row.id),
       );
       await applyRules(tx, projectId, batch.filter((item) => inserted.has(item.id)).map(subject));
-      await applyRules(
-        tx,
-        projectId,
-        batch.filter((item) => completed.has(item.id) && !inserted.has(item.id)).map(subject),
-        { onlyCommentRules: true },
-      );
-      return rows;
+      await applyRules(tx, projectId, batch.filter((item) => completed.has(item.id)).map(subject), {
+        onlyCommentRules: true,
+      });
     }),
   );
-  // Accepted ids in the order they were sent (the batch itself was sorted for locking).
-  const storedIds = new Set(stored.map((row) => row.id));
-  return [...unique.keys()].filter((id) => storedIds.has(id));
+  // Every id is stored (a conflict above rolls the whole batch back); in the order they were sent,
+  // as the batch itself was sorted for locking.
+  return [...unique.keys()];
 }
 
 /** Stores a batch of widget events exactly once (a resent event id is ignored). */
