@@ -73,6 +73,11 @@ export class ValidationError extends Error {
   }
 }
 
+/** Refuses a time range that is empty or ends before it starts, as every `from`/`to` filter does. */
+export function assertTimeRange(from: Date, to: Date): void {
+  if (from >= to) throw new ValidationError([{ path: 'from', message: 'must be before to' }]);
+}
+
 /** A 409 whose `errors` list each item that conflicts with what is already stored. */
 export class ConflictError extends Error {
   readonly statusCode = 409;

@@ -16,7 +16,7 @@ import {
   scoreSummary,
 } from '@closeloop/shared';
 import type { Database } from '../db/client.ts';
-import { Errors, ValidationError } from '../errors.ts';
+import { assertTimeRange, Errors, ValidationError } from '../errors.ts';
 
 /** At most this many buckets in one answer. */
 export const maxBuckets = 1000;
@@ -135,7 +135,7 @@ async function resolveScope(
   if (!kind) throw new ValidationError([{ path: 'surveyId', message: 'give a surveyId or a kind' }]);
   const to = filter.to ? new Date(filter.to) : new Date();
   const from = filter.from ? new Date(filter.from) : new Date(to.getTime() - span * 86_400_000);
-  if (from >= to) throw new ValidationError([{ path: 'from', message: 'must be before to' }]);
+  assertTimeRange(from, to);
   return { kind, surveyId: filter.surveyId ?? null, from, to, timezone };
 }
 

@@ -2,7 +2,7 @@ import type { ResponseListQuery, ResponseRecord } from '@closeloop/shared';
 import { and, desc, eq, gte, ilike, inArray, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { respondents, responses, type Traits } from '../db/schema/index.ts';
-import { ValidationError } from '../errors.ts';
+import { assertTimeRange, ValidationError } from '../errors.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
 const recordColumns = {
@@ -73,8 +73,7 @@ export function responseFilters(
   /** The signed-in staff user, for `assignee=me` and `queue=mine`. */
   viewerUserId?: string | null,
 ): SQL[] {
-  if (query.from && query.to && Date.parse(query.from) >= Date.parse(query.to))
-    throw new ValidationError([{ path: 'from', message: 'must be before to' }]);
+  if (query.from && query.to) assertTimeRange(new Date(query.from), new Date(query.to));
   if (query.minScore !== undefined && query.maxScore !== undefined && query.minScore > query.maxScore)
     throw new ValidationError([{ path: 'minScore', message: 'must be at most maxScore' }]);
   const conditions: SQL[] = [eq(responses.projectId, projectId)];
