@@ -1,3 +1,4 @@
+export * from './audit-log.ts';
 export * from './email-messages.ts';
 export * from './events.ts';
 export * from './follow-up-rules.ts';

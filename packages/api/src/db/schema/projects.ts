@@ -1,5 +1,5 @@
 import type { Appearance } from '@closeloop/shared';
-import { boolean, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns.ts';
 
 export const projects = pgTable('projects', {
@@ -12,5 +12,11 @@ export const projects = pgTable('projects', {
   appearance: jsonb('appearance').$type<Appearance>().notNull(),
   /** The project made on the first start of an empty embedded database. */
   isDemo: boolean('is_demo').notNull().default(false),
+  /**
+   * Days a response keeps who gave it and what they wrote; after that the retention job removes
+   * the comment, respondent link, traits and page URLs (the score, survey, time and locale stay).
+   * Null: kept until erased.
+   */
+  retentionDays: integer('retention_days'),
   ...timestamps,
 });
