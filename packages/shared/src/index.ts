@@ -4,3 +4,4 @@ export * from './metrics.ts';
 export * from './schemas.ts';
 export * from './scoring.ts';
 export * from './workflow.ts';
+export * from './schemas/webhooks.ts';

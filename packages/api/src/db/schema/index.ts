@@ -12,3 +12,4 @@ export * from './setup-tokens.ts';
 export * from './staff-sessions.ts';
 export * from './staff-users.ts';
 export * from './surveys.ts';
+export * from './webhooks.ts';
