@@ -2,6 +2,7 @@ export * from './audit-log.ts';
 export * from './email-messages.ts';
 export * from './events.ts';
 export * from './follow-up-rules.ts';
+export * from './notifications.ts';
 export * from './projects.ts';
 export * from './respondents.ts';
 export * from './response-activity.ts';

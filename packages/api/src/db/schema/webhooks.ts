@@ -1,15 +1,6 @@
 import type { WebhookEventType, WebhookFormat, WebhookMessageType } from '@closeloop/shared';
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  foreignKey,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  text,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, foreignKey, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { instant, timestamps } from './columns.ts';
 import { projects } from './projects.ts';
 
@@ -68,9 +59,7 @@ export const webhookMessages = pgTable(
       columns: [table.projectId, table.endpointId],
       foreignColumns: [webhookEndpoints.projectId, webhookEndpoints.id],
     }).onDelete('cascade'),
-    index('webhook_messages_due_idx')
-      .on(table.nextAttemptAt)
-      .where(sql`${table.status} = 'pending'`),
+    index('webhook_messages_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
     index('webhook_messages_endpoint_idx').on(table.projectId, table.endpointId, table.id),
     index('webhook_messages_response_idx').on(table.projectId, table.responseId),
   ],
