@@ -16,7 +16,9 @@ export type WebhookMessageType = WebhookEventType | 'webhook.test';
 export const webhookEventTypeSchema = z.enum(webhookEventTypes);
 export const webhookFormatSchema = z
   .enum(['standard', 'slack'])
-  .describe('standard: Standard Webhooks JSON body and signature; slack: a Block Kit message for a Slack incoming webhook');
+  .describe(
+    'standard: Standard Webhooks JSON body and signature; slack: a Block Kit message for a Slack incoming webhook',
+  );
 export type WebhookFormat = z.infer<typeof webhookFormatSchema>;
 
 const webhookUrl = z
