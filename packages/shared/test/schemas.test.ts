@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { responseBatchSchema, surveyCreateSchema } from '../src/index.ts';
 import { isValidScore, scoreBand } from '../src/kinds.ts';
-import { responseBatchSchema, surveyCreateSchema } from '../src/schemas.ts';
 
 const response = {
   id: '0b6a5b8e-7a4c-4c57-9d3f-2f4f8f1f2a11',

@@ -1,8 +1,6 @@
 /** Schemas of GET /v1/metrics and GET /v1/metrics/segments. */
 import { z } from 'zod';
-import { instantSchema, surveyKindSchema } from './schemas.ts';
-
-const isoDateTime = z.iso.datetime({ offset: true });
+import { instantSchema, isoDateTime, surveyKindSchema } from './common.ts';
 
 export const metricsIntervals = ['day', 'week', 'month'] as const;
 
