@@ -24,6 +24,7 @@ import { type Database, openDatabase } from './db/client.ts';
 import { Errors } from './errors.ts';
 import { documentProblems } from './openapi.ts';
 import { authPlugin } from './plugins/auth.ts';
+import { catalogPlugin } from './plugins/catalog.ts';
 import { connectionsPlugin } from './plugins/connections.ts';
 import { databasePlugin } from './plugins/database.ts';
 import { jsonBodyPlugin } from './plugins/json-body.ts';
@@ -237,6 +238,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   }
   await app.register(databasePlugin, { database, closeOnShutdown: ownsDatabase });
   await app.register(authPlugin);
+  await app.register(catalogPlugin);
   await app.register(mailerPlugin);
 
   // Routes

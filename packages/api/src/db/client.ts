@@ -7,6 +7,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { attachCatalog, type Catalog } from '../services/catalog.ts';
 import { lockDataDir } from './lock.ts';
 import * as schema from './schema/index.ts';
 
@@ -19,11 +20,16 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Database {
   db: Db;
   driver: 'pglite' | 'postgres';
+  /** Per-process cache of projects, surveys and rules, kept fresh by LISTEN/NOTIFY. */
+  catalog: Catalog;
   /** Applies the committed SQL migrations that have not run yet. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a query. */
   ping(): Promise<void>;
-  /** Runs raw SQL with $1… parameters (tools, tests and benchmarks; the app uses drizzle). */
+  /**
+   * Runs raw SQL with $1… parameters (tools, tests and benchmarks; the app uses drizzle). Forgets
+   * the catalog afterwards, as the SQL may have changed anything.
+   */
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   close(): Promise<void>;
 }
@@ -62,16 +68,30 @@ async function openPostgres(url: string): Promise<Database> {
     connection: { application_name: 'closeloop', jit: 'off' },
   });
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  // LISTEN holds a connection of its own (outside the pool), opened on the catalog's first use.
+  const catalog = attachCatalog(db, async (channel, onNotify, onListen) => {
+    const { unlisten } = await client.listen(channel, onNotify, onListen);
+    return unlisten;
+  });
   return {
     db,
     driver: 'postgres',
+    catalog,
     migrate: () => migratePostgres(db as never, { migrationsFolder }),
     ping: async () => {
       await db.execute(sql`select 1`);
     },
-    query: async <Row>(text: string, params: unknown[] = []) =>
-      (await client.unsafe(text, toParams(params) as never[])) as unknown as Row[],
-    close: () => client.end({ timeout: 5 }),
+    query: async <Row>(text: string, params: unknown[] = []) => {
+      try {
+        return (await client.unsafe(text, toParams(params) as never[])) as unknown as Row[];
+      } finally {
+        catalog.clear();
+      }
+    },
+    close: async () => {
+      await catalog.close();
+      await client.end({ timeout: 5 });
+    },
   };
 }
 
@@ -85,17 +105,27 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     throw error;
   }
   const db = drizzlePglite({ client, schema }) as unknown as Db;
+  // One connection in this process: a notification arrives with the result of the statement
+  // that committed the change.
+  const catalog = attachCatalog(db, (channel, onNotify) => client.listen(channel, onNotify));
   return {
     db,
     driver: 'pglite',
+    catalog,
     migrate: () => migratePglite(db as never, { migrationsFolder }),
     ping: async () => {
       await client.query('select 1');
     },
-    query: async <Row>(text: string, params: unknown[] = []) =>
-      (await client.query<Row>(text, toParams(params))).rows,
+    query: async <Row>(text: string, params: unknown[] = []) => {
+      try {
+        return (await client.query<Row>(text, toParams(params))).rows;
+      } finally {
+        catalog.clear();
+      }
+    },
     close: async () => {
       try {
+        await catalog.close();
         if (!client.closed) await client.close();
       } finally {
         release();

@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
-import { projects } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
+import { catalogOf } from '../services/catalog.ts';
 import { isOriginAllowed } from '../services/origins.ts';
 import type { ProjectRow } from '../services/projects.ts';
 
@@ -16,7 +15,7 @@ export async function projectForPublicKey(
 ): Promise<ProjectRow> {
   if (!key) throw new Errors.MissingKey('Send the project public key (pk_…) as "key"');
   if (!key.startsWith('pk_')) throw new Errors.InvalidKey('The key is not a public key (pk_…)');
-  const [project] = await app.db.select().from(projects).where(eq(projects.publicKey, key)).limit(1);
+  const project = await catalogOf(app.db).projectByPublicKey(key);
   if (!project) throw new Errors.InvalidKey('The public key is not valid');
   const origin = request.headers.origin;
   if (!isOriginAllowed(project.allowedOrigins, origin)) throw new Errors.OriginNotAllowed(origin);

@@ -86,14 +86,20 @@ export async function applyRules(
   tx: Tx,
   projectId: string,
   subjects: RuleSubject[],
-  options: { onlyCommentRules?: boolean } = {},
+  options: {
+    onlyCommentRules?: boolean;
+    /** The project's enabled rules in order, when the caller has them (the catalog). */
+    rules?: readonly RuleRow[];
+  } = {},
 ) {
   if (subjects.length === 0) return;
-  let rules = await tx
-    .select()
-    .from(followUpRules)
-    .where(and(eq(followUpRules.projectId, projectId), eq(followUpRules.enabled, true)))
-    .orderBy(asc(followUpRules.position), asc(followUpRules.createdAt));
+  let rules =
+    options.rules ??
+    (await tx
+      .select()
+      .from(followUpRules)
+      .where(and(eq(followUpRules.projectId, projectId), eq(followUpRules.enabled, true)))
+      .orderBy(asc(followUpRules.position), asc(followUpRules.createdAt)));
   if (options.onlyCommentRules) rules = rules.filter((rule) => rule.conditions.hasComment === true);
   if (rules.length === 0) return;
 

@@ -6,18 +6,14 @@
 import { type EventInput, isValidScore, type ResponseInput, scoreRanges } from '@closeloop/shared';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { events, respondents, responses, surveys, type Traits } from '../db/schema/index.ts';
+import { events, respondents, responses, type Traits } from '../db/schema/index.ts';
 import { ConflictError, type FieldError, ValidationError } from '../errors.ts';
+import { catalogOf, type SurveyKindById } from './catalog.ts';
 import { applyRules } from './follow-up-rules.ts';
 
-type SurveyKindById = Map<string, 'nps' | 'csat' | 'ces'>;
-
-async function liveSurveyKinds(db: Db, projectId: string, surveyIds: string[]): Promise<SurveyKindById> {
-  const rows = await db
-    .select({ id: surveys.id, kind: surveys.kind, deletedAt: surveys.deletedAt })
-    .from(surveys)
-    .where(and(eq(surveys.projectId, projectId), inArray(surveys.id, [...new Set(surveyIds)])));
-  return new Map(rows.filter((row) => !row.deletedAt).map((row) => [row.id, row.kind]));
+/** The project's live surveys, from the per-process catalog (no round trip when cached). */
+async function liveSurveyKinds(db: Db, projectId: string): Promise<SurveyKindById> {
+  return catalogOf(db).liveSurveyKinds(projectId);
 }
 
 const kindNames = { nps: 'an NPS', csat: 'a CSAT', ces: 'a CES' } as const;
@@ -204,11 +200,7 @@ export async function ingestResponses(
     item.comment != null && item.comment.trim() === '' ? { ...item, comment: null } : item,
   );
   const errors: FieldError[] = [];
-  const kinds = await liveSurveyKinds(
-    db,
-    projectId,
-    items.map((item) => item.surveyId),
-  );
+  const kinds = await liveSurveyKinds(db, projectId);
   items.forEach((item, index) => {
     const kind = kinds.get(item.surveyId);
     if (!kind) {
@@ -227,6 +219,7 @@ export async function ingestResponses(
   // In id order, so concurrent batches lock the same rows in the same order.
   const batch = [...unique.values()].sort(byId);
   const now = new Date();
+  const rules = await catalogOf(db).enabledRules(projectId);
   await withRetry(() =>
     db.transaction(async (tx) => {
       // In the order sent, so a respondent's later email and traits win over earlier ones; the
@@ -319,9 +312,10 @@ export async function ingestResponses(
                 .returning({ id: responses.id })
             ).map((row) => row.id),
       );
-      await applyRules(tx, projectId, batch.filter((item) => inserted.has(item.id)).map(subject));
+      await applyRules(tx, projectId, batch.filter((item) => inserted.has(item.id)).map(subject), { rules });
       await applyRules(tx, projectId, batch.filter((item) => completed.has(item.id)).map(subject), {
         onlyCommentRules: true,
+        rules,
       });
     }),
   );
@@ -332,11 +326,7 @@ export async function ingestResponses(
 
 /** Stores a batch of widget events exactly once (a resent event id is ignored). */
 export async function ingestEvents(db: Db, projectId: string, items: EventInput[]): Promise<string[]> {
-  const kinds = await liveSurveyKinds(
-    db,
-    projectId,
-    items.map((item) => item.surveyId),
-  );
+  const kinds = await liveSurveyKinds(db, projectId);
   const errors: FieldError[] = [];
   items.forEach((item, index) => {
     if (!kinds.has(item.surveyId)) {
