@@ -22,7 +22,7 @@ describe.each(databaseTargets())('the per-process catalog on $name', (target) =>
    */
   async function otherWriter(run: (other: Database) => Promise<void>) {
     if (target.name === 'pglite') return run(ctx.database);
-    const other = await openDatabase({ databaseUrl: inject('postgresUrl') });
+    const other = await openDatabase({ databaseUrl: inject('postgresUrl') ?? undefined });
     try {
       await run(other);
     } finally {
