@@ -3,7 +3,7 @@
  * breaks: a CSV comment with line breaks is one quoted cell. Runs in Node, without a browser.
  */
 import { describe, expect, it } from 'vitest';
-import { RecordCounter } from '../../../packages/inbox/src/insights/exportResponses.ts';
+import { RecordCounter } from '../../../packages/inbox/src/features/insights/exportResponses.ts';
 
 const csv = [
   'id,score,comment\r\n',

@@ -1,6 +1,8 @@
 import { render } from 'preact';
-import { App } from './app.tsx';
+import { App } from './app/App.tsx';
+import 'uplot/dist/uPlot.min.css';
 import './styles.css';
+import './features/insights/insights.css';
 
 const root = document.getElementById('app')!;
 // The page's static "Loading the inbox…" goes: the app shows its own states from here on.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tooManyRequests } from '../src/api.ts';
+import { tooManyRequests } from '../src/lib/api.ts';
 
 describe('the wait after too many attempts', () => {
   it('names the minutes to wait from Retry-After in seconds', () => {

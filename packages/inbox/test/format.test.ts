@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { endOfDay, startOfDay } from '../src/format.ts';
+import { endOfDay, startOfDay } from '../src/lib/format.ts';
 
 describe('date filters in local time', () => {
   let zone: string | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatChange } from '../src/insights/format.ts';
+import { formatChange } from '../src/lib/format.ts';
 
 describe('a change against the period before', () => {
   it('always carries its sign, with a real minus', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSelection, readSelection, selectionParams } from '../src/insights/selection.ts';
+import { defaultSelection, readSelection, selectionParams } from '../src/features/insights/selection.ts';
 
 const read = (search: string) => readSelection(new URLSearchParams(search));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageTitle } from '../src/router.ts';
+import { pageTitle } from '../src/app/routes.ts';
 
 describe('the browser tab title', () => {
   it('names the page, then the project', () => {

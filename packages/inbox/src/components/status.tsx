@@ -1,37 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from '../api.ts';
-
-export type Load<T> = { state: 'loading' } | { state: 'error'; error: Error } | { state: 'ready'; value: T };
-
-/**
- * Loads data when `deps` change; `reload` loads again. A reload keeps showing the value it has
- * until the new one arrives; new `deps` (another response, another survey) start from loading, so
- * nothing of the previous one is ever shown as if it were the new one.
- */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Load<T>, () => void] {
-  const [result, setResult] = useState<Load<T>>({ state: 'loading' });
-  const [version, setVersion] = useState(0);
-  const depsKey = useRef<unknown[] | null>(null);
-  useEffect(() => {
-    let current = true;
-    const sameDeps =
-      depsKey.current !== null &&
-      depsKey.current.length === deps.length &&
-      depsKey.current.every((value, index) => Object.is(value, deps[index]));
-    depsKey.current = deps;
-    setResult((previous) => (sameDeps && previous.state === 'ready' ? previous : { state: 'loading' }));
-    load().then(
-      (value) => current && setResult({ state: 'ready', value }),
-      (error: Error) => current && setResult({ state: 'error', error }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [...deps, version]);
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
-  return [result, reload];
-}
+import { useCallback, useState } from 'preact/hooks';
+import { ApiError } from '../lib/api.ts';
+import type { Load } from '../lib/useLoad.ts';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (

@@ -1,7 +1,7 @@
 import type { Metrics } from '@closeloop/shared';
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
-import { formatScore, scoreLabel, scoreRange } from './format.ts';
+import { formatScore, scoreLabel, scoreRange } from '../../lib/format.ts';
 
 /** Score per bucket with its 95 % confidence band (uPlot). */
 export function TrendChart({ metrics }: { metrics: Metrics }) {

@@ -1,7 +1,8 @@
 import type { Session } from '@closeloop/shared';
 import { useState } from 'preact/hooks';
-import { api, query } from '../api.ts';
-import { ErrorNote, Loaded, useAction, useLoad } from '../components/status.tsx';
+import { ErrorNote, Loaded, useAction } from '../../components/status.tsx';
+import { api, query } from '../../lib/api.ts';
+import { useLoad } from '../../lib/useLoad.ts';
 
 /** First-owner setup from the one-time link the start command prints. */
 export function SetupPage({ token, onDone }: { token: string; onDone: (session: Session) => void }) {

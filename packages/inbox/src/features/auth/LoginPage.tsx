@@ -1,7 +1,7 @@
 import type { Session } from '@closeloop/shared';
 import { useRef, useState } from 'preact/hooks';
-import { api } from '../api.ts';
-import { ErrorNote, useAction } from '../components/status.tsx';
+import { ErrorNote, useAction } from '../../components/status.tsx';
+import { api } from '../../lib/api.ts';
 
 export function LoginPage({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
   const [email, setEmail] = useState('');

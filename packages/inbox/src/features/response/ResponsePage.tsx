@@ -1,10 +1,10 @@
-import type { Activity, Note, ResponseRecord, StaffUser, Survey } from '@closeloop/shared';
+import type { Activity, ResponseRecord, StaffUser } from '@closeloop/shared';
 import type { FollowUpStatus } from '@closeloop/shared/kinds';
 import { followUpTransitions } from '@closeloop/shared/workflow';
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.ts';
-import { Empty, ErrorNote, Loaded, useAction, useLoad } from '../components/status.tsx';
+import type { PageProps } from '../../app/routes.ts';
+import { Empty, ErrorNote, Loaded, useAction } from '../../components/status.tsx';
 import {
   bandClass,
   formatDateTime,
@@ -14,8 +14,18 @@ import {
   safeHref,
   statusLabels,
   toLocalInput,
-} from '../format.ts';
-import { useCan, useSession } from '../session.ts';
+} from '../../lib/format.ts';
+import { useStaff, useSurveys } from '../../lib/resources.ts';
+import { useCan, useSession } from '../../lib/session.ts';
+import {
+  addNote,
+  sendReply,
+  updateFollowUp,
+  useActivity,
+  useHistory,
+  useNotes,
+  useResponse,
+} from './data.ts';
 
 /** Shown where a name is still loading. */
 const pending = '…';
@@ -23,7 +33,7 @@ const pending = '…';
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One response: what the respondent said, who they are, and everything done about it. */
-export function ResponsePage({ id }: { id: string }) {
+export function ResponsePage({ path: { id = '' } }: PageProps) {
   // A link cut short (in an email or a chat) is not a response id: say so rather than ask the API.
   if (!uuid.test(id)) {
     return (
@@ -40,26 +50,12 @@ export function ResponsePage({ id }: { id: string }) {
 }
 
 function ResponseDetail({ id }: { id: string }) {
-  const [response, reload] = useLoad(() => api.get<ResponseRecord>(`/v1/responses/${id}`), [id]);
-  const [activity, reloadActivity] = useLoad(
-    () => api.get<{ data: Activity[] }>(`/v1/responses/${id}/activity`).then((b) => b.data),
-    [id],
-  );
-  const [notes, reloadNotes] = useLoad(
-    () => api.get<{ data: Note[] }>(`/v1/responses/${id}/notes`).then((b) => b.data),
-    [id],
-  );
-  const [history] = useLoad(
-    () => api.get<{ data: ResponseRecord[] }>(`/v1/responses/${id}/history`).then((b) => b.data),
-    [id],
-  );
-  const [users] = useLoad(() => api.get<{ data: StaffUser[] }>('/v1/users').then((b) => b.data), []);
-  const [surveys] = useLoad(() => api.get<{ data: Survey[] }>('/v1/surveys').then((b) => b.data), []);
-  const refresh = () => {
-    reload();
-    reloadActivity();
-    reloadNotes();
-  };
+  const [response, reload] = useResponse(id);
+  const [activity] = useActivity(id);
+  const [notes] = useNotes(id);
+  const [history] = useHistory(id);
+  const [users] = useStaff();
+  const [surveys] = useSurveys();
   const staff = users.state === 'ready' ? users.value : [];
   // Until the lists arrive nothing is known: a placeholder, never "Deleted survey" or "Nobody".
   const surveyName = (surveyId: string) =>
@@ -130,7 +126,6 @@ function ResponseDetail({ id }: { id: string }) {
               staff={staff}
               staffLoading={users.state === 'loading'}
               nameOf={nameOf}
-              onChanged={refresh}
             />
             <section class="card" aria-label="Notes">
               <h2>Notes</h2>
@@ -152,9 +147,9 @@ function ResponseDetail({ id }: { id: string }) {
                   )
                 }
               </Loaded>
-              <NoteForm key={record.id} responseId={record.id} onAdded={refresh} />
+              <NoteForm key={record.id} responseId={record.id} />
             </section>
-            <ReplyPanel key={record.id} record={record} onSent={refresh} />
+            <ReplyPanel key={record.id} record={record} />
             <section class="card" aria-label="Activity">
               <h2>Activity</h2>
               <Loaded load={activity}>
@@ -310,13 +305,11 @@ function FollowUpPanel({
   staff,
   staffLoading,
   nameOf,
-  onChanged,
 }: {
   record: ResponseRecord;
   staff: StaffUser[];
   staffLoading: boolean;
   nameOf: (id: string | null) => string;
-  onChanged: () => void;
 }) {
   const session = useSession();
   const canWork = useCan('agent');
@@ -330,8 +323,7 @@ function FollowUpPanel({
   useEffect(() => setTags(storedTags), [storedTags]);
   useEffect(() => setDue(toLocalInput(followUp.dueAt)), [followUp.dueAt]);
   const change = async (body: object) => {
-    const done = await action.run(() => api.patch(`/v1/responses/${record.id}`, body));
-    if (done) onChanged();
+    await action.run(() => updateFollowUp(record.id, body));
   };
   const assignable = staff.filter((user) => !user.deactivatedAt && user.role !== 'viewer');
   const nextStatuses =
@@ -452,7 +444,7 @@ function FollowUpPanel({
   );
 }
 
-function NoteForm({ responseId, onAdded }: { responseId: string; onAdded: () => void }) {
+function NoteForm({ responseId }: { responseId: string }) {
   const canWork = useCan('agent');
   const [body, setBody] = useState('');
   const action = useAction();
@@ -462,10 +454,9 @@ function NoteForm({ responseId, onAdded }: { responseId: string; onAdded: () => 
       class="stack"
       onSubmit={async (event) => {
         event.preventDefault();
-        const note = await action.run(() => api.post(`/v1/responses/${responseId}/notes`, { body }));
+        const note = await action.run(() => addNote(responseId, body));
         if (note) {
           setBody('');
-          onAdded();
         }
       }}
     >
@@ -487,7 +478,7 @@ function NoteForm({ responseId, onAdded }: { responseId: string; onAdded: () => 
   );
 }
 
-function ReplyPanel({ record, onSent }: { record: ResponseRecord; onSent: () => void }) {
+function ReplyPanel({ record }: { record: ResponseRecord }) {
   const canWork = useCan('agent');
   const [subject, setSubject] = useState('Re: your feedback');
   const [body, setBody] = useState('');
@@ -506,13 +497,10 @@ function ReplyPanel({ record, onSent }: { record: ResponseRecord; onSent: () => 
           onSubmit={async (event) => {
             event.preventDefault();
             setSent(false);
-            const message = await action.run(() =>
-              api.post(`/v1/responses/${record.id}/replies`, { subject, body }),
-            );
+            const message = await action.run(() => sendReply(record.id, subject, body));
             if (message) {
               setBody('');
               setSent(true);
-              onSent();
             }
           }}
         >

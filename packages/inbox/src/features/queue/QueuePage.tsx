@@ -1,7 +1,8 @@
-import type { QueueCounts, ResponseList, ResponseRecord, StaffUser, Survey } from '@closeloop/shared';
+import type { QueueCounts, ResponseList, ResponseRecord, Survey } from '@closeloop/shared';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, query } from '../api.ts';
-import { Empty, ErrorNote, Loading, useAction, useLoad } from '../components/status.tsx';
+import type { PageProps } from '../../app/routes.ts';
+import { Empty, ErrorNote, Loading, useAction } from '../../components/status.tsx';
+import { api, query } from '../../lib/api.ts';
 import {
   bandClass,
   endOfDay,
@@ -11,9 +12,11 @@ import {
   relative,
   startOfDay,
   statusLabels,
-} from '../format.ts';
-import { navigate } from '../router.ts';
-import { useCan, useSession } from '../session.ts';
+} from '../../lib/format.ts';
+import { mutate, useInvalidation, useQuery } from '../../lib/query.ts';
+import { useStaff, useSurveyName, useSurveys } from '../../lib/resources.ts';
+import { navigate } from '../../lib/router.ts';
+import { useCan, useSession } from '../../lib/session.ts';
 
 const queues = [
   { id: 'open', label: 'Open' },
@@ -42,7 +45,7 @@ function apiFilters(filters: Filters) {
 const lastSelection = new Map<string, string>();
 
 /** Queues with counts, filters, the list with keyboard navigation (j/k, Enter, a, r, ?). */
-export function InboxPage({ params }: { params: URLSearchParams }) {
+export function QueuePage({ params }: PageProps) {
   const session = useSession();
   const canWork = useCan('agent');
   // An unknown queue in the address (a link cut short or mistyped) shows Open.
@@ -53,12 +56,10 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
   );
   const filterKey = JSON.stringify(filters);
   const listKey = `${queue} ${filterKey}`;
-  const [surveys] = useLoad(() => api.get<{ data: Survey[] }>('/v1/surveys').then((b) => b.data), []);
-  const [users] = useLoad(() => api.get<{ data: StaffUser[] }>('/v1/users').then((b) => b.data), []);
-  const [counts, reloadCounts] = useLoad(
-    () => api.get<QueueCounts>(`/v1/inbox/counts${query(apiFilters(filters))}`),
-    [filterKey],
-  );
+  const [surveys] = useSurveys();
+  const [users] = useStaff();
+  const countsPath = `/v1/inbox/counts${query(apiFilters(filters))}`;
+  const [counts, reloadCounts] = useQuery(countsPath, () => api.get<QueueCounts>(countsPath));
   const [pages, setPages] = useState<{ items: ResponseRecord[]; next: string | null } | null>(null);
   const [listError, setListError] = useState<Error | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -118,6 +119,8 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
     setVersion((v) => v + 1);
     reloadCounts();
   };
+  // A change made anywhere (here, on a response page, by a bulk action) reloads this list.
+  useInvalidation(['/v1/responses'], () => setVersion((v) => v + 1));
 
   const loadMore = async () => {
     if (!pages?.next) return;
@@ -140,12 +143,7 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
 
   const items = pages?.items ?? [];
   // While a list loads, names show a placeholder rather than "Deleted survey" or "Unknown".
-  const surveyName = useMemo(() => {
-    const names = new Map((surveys.state === 'ready' ? surveys.value : []).map((s) => [s.id, s.name]));
-    const missing =
-      surveys.state === 'ready' ? 'Deleted survey' : surveys.state === 'loading' ? '…' : 'Unknown survey';
-    return (id: string) => names.get(id) ?? missing;
-  }, [surveys]);
+  const surveyName = useSurveyName();
   const userName = useMemo(() => {
     const names = new Map((users.state === 'ready' ? users.value : []).map((u) => [u.id, u.name]));
     const missing = users.state === 'loading' ? '…' : 'Unknown';
@@ -153,8 +151,9 @@ export function InboxPage({ params }: { params: URLSearchParams }) {
   }, [users]);
 
   const change = async (response: ResponseRecord, body: object) => {
-    const done = await action.run(() => api.patch(`/v1/responses/${response.id}`, body));
-    if (done) refresh();
+    await action.run(() =>
+      mutate(() => api.patch(`/v1/responses/${response.id}`, body), ['/v1/responses', '/v1/inbox']),
+    );
   };
   const assignToMe = (response: ResponseRecord) => change(response, { assigneeId: session.user.id });
   const resolve = (response: ResponseRecord) =>

@@ -1,83 +1,11 @@
 import type { Survey, SurveyTexts } from '@closeloop/shared';
 import { useState } from 'preact/hooks';
-import { api } from '../../api.ts';
-import { Empty, ErrorNote, Loaded, useAction, useLoad } from '../../components/status.tsx';
-import { formatDateTime, kindLabel } from '../../format.ts';
-import { navigate } from '../../router.ts';
-
-/** Surveys: list, activate/pause, delete; links to the editor. */
-export function SurveysPage() {
-  const [surveys, reload] = useLoad(() => api.get<{ data: Survey[] }>('/v1/surveys').then((b) => b.data), []);
-  const action = useAction();
-  const setStatus = async (survey: Survey, status: 'active' | 'paused') => {
-    if (await action.run(() => api.patch(`/v1/surveys/${survey.id}`, { status }))) reload();
-  };
-  const remove = async (survey: Survey) => {
-    if (!window.confirm(`Delete "${survey.name}"? Its responses are kept.`)) return;
-    await action.run(() => api.delete(`/v1/surveys/${survey.id}`));
-    reload();
-  };
-  return (
-    <div class="page">
-      <div class="page-head">
-        <h1>Surveys</h1>
-        <a class="button primary" href="#/admin/surveys/new">
-          New survey
-        </a>
-      </div>
-      {action.error && <ErrorNote error={action.error} />}
-      <Loaded load={surveys} retry={reload}>
-        {(list) =>
-          list.length === 0 ? (
-            <Empty>No surveys yet. Create one to start asking.</Empty>
-          ) : (
-            <table class="table">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Kind</th>
-                  <th>Status</th>
-                  <th>Locales</th>
-                  <th>Changed</th>
-                  <th>
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((survey) => (
-                  <tr key={survey.id}>
-                    <td>
-                      <a href={`#/admin/surveys/${survey.id}`}>{survey.name}</a>
-                    </td>
-                    <td>{kindLabel(survey.kind)}</td>
-                    <td>{survey.status === 'active' ? 'Active' : 'Paused'}</td>
-                    <td>{Object.keys(survey.texts).join(', ')}</td>
-                    <td>{formatDateTime(survey.updatedAt)}</td>
-                    <td class="row-actions">
-                      {survey.status === 'active' ? (
-                        <button type="button" onClick={() => setStatus(survey, 'paused')}>
-                          Pause
-                        </button>
-                      ) : (
-                        <button type="button" onClick={() => setStatus(survey, 'active')}>
-                          Activate
-                        </button>
-                      )}
-                      <button type="button" class="danger" onClick={() => remove(survey)}>
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
-      </Loaded>
-    </div>
-  );
-}
+import type { PageProps } from '../../app/routes.ts';
+import { ErrorNote, Loaded, useAction } from '../../components/status.tsx';
+import { api } from '../../lib/api.ts';
+import { navigate } from '../../lib/router.ts';
+import { useLoad } from '../../lib/useLoad.ts';
+import { createSurvey, updateSurvey } from './data.ts';
 
 interface Draft {
   name: string;
@@ -147,7 +75,13 @@ function cleanTexts(texts: SurveyTexts): SurveyTexts {
 }
 
 /** Create or edit a survey: kind, texts per locale, follow-up prompts, targeting, sampling, recontact. */
-export function SurveyEditor({ id }: { id: string | null }) {
+/** The survey editor: `#/admin/surveys/new`, or `#/admin/surveys/:id` for an existing one. */
+export function SurveyEditorPage({ path }: PageProps) {
+  return <SurveyEditor id={path.id ?? null} />;
+}
+
+// Loaded afresh (not from the cache): the form starts from the survey as it is stored now.
+function SurveyEditor({ id }: { id: string | null }) {
   const [loaded] = useLoad(
     () => (id ? api.get<Survey>(`/v1/surveys/${id}`).then(toDraft) : Promise.resolve(emptyDraft)),
     [id],
@@ -194,9 +128,7 @@ function SurveyForm({ id, initial }: { id: string | null; initial: Draft }) {
       recontact: { showOnce: draft.showOnce, afterDays: Number(draft.afterDays) },
     };
     const saved = await action.run(() =>
-      id
-        ? api.patch<Survey>(`/v1/surveys/${id}`, body)
-        : api.post<Survey>('/v1/surveys', { ...body, kind: draft.kind }),
+      id ? updateSurvey(id, body) : createSurvey({ ...body, kind: draft.kind }),
     );
     if (saved) navigate('/admin/surveys');
   };

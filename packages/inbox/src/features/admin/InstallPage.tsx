@@ -1,22 +1,22 @@
 import type { ProjectSettings } from '@closeloop/shared';
 import { useState } from 'preact/hooks';
-import { api } from '../../api.ts';
-import { ErrorNote, Loaded, useAction, useLoad } from '../../components/status.tsx';
+import { ErrorNote, Loaded, useAction } from '../../components/status.tsx';
+import { updateProject, useProject } from './data.ts';
 
 /** Install snippet with the public key, allowed origins, widget appearance. */
 export function InstallPage() {
-  const [project, reload] = useLoad(() => api.get<ProjectSettings>('/v1/project'), []);
+  const [project, reload] = useProject();
   return (
     <div class="page">
       <h1>Install the widget</h1>
       <Loaded load={project} retry={reload}>
-        {(settings) => <InstallForm settings={settings} onSaved={reload} />}
+        {(settings) => <InstallForm settings={settings} />}
       </Loaded>
     </div>
   );
 }
 
-function InstallForm({ settings, onSaved }: { settings: ProjectSettings; onSaved: () => void }) {
+function InstallForm({ settings }: { settings: ProjectSettings }) {
   const snippet = `<script async src="${window.location.origin}/widget.js" data-key="${settings.publicKey}"></script>`;
   const [origins, setOrigins] = useState(settings.allowedOrigins.join('\n'));
   const [appearance, setAppearance] = useState(settings.appearance);
@@ -27,7 +27,7 @@ function InstallForm({ settings, onSaved }: { settings: ProjectSettings; onSaved
     event.preventDefault();
     setSaved(false);
     const result = await action.run(() =>
-      api.patch('/v1/project', {
+      updateProject({
         allowedOrigins: origins
           .split('\n')
           .map((line) => line.trim())
@@ -35,10 +35,7 @@ function InstallForm({ settings, onSaved }: { settings: ProjectSettings; onSaved
         appearance,
       }),
     );
-    if (result) {
-      setSaved(true);
-      onSaved();
-    }
+    if (result) setSaved(true);
   };
   return (
     <div class="stack">

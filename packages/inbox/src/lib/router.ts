@@ -44,22 +44,3 @@ export function match(pattern: string, path: string): Record<string, string> | n
   if (!found) return null;
   return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(found[index + 1]!)]));
 }
-
-const titles: [pattern: string, title: string][] = [
-  ['/inbox', 'Inbox'],
-  ['/insights', 'Insights'],
-  ['/responses/:id', 'Response'],
-  ['/admin/surveys', 'Surveys'],
-  ['/admin/surveys/new', 'New survey'],
-  ['/admin/surveys/:id', 'Edit survey'],
-  ['/admin/install', 'Install the widget'],
-  ['/admin/rules', 'Follow-up rules'],
-  ['/admin/users', 'Staff'],
-  ['/admin/keys', 'Secret keys'],
-];
-
-/** The browser tab's title for a route: the page, then the project. */
-export function pageTitle(path: string, projectName: string): string {
-  const page = titles.find(([pattern]) => match(pattern, path))?.[1] ?? 'Not found';
-  return `${page} · ${projectName} · Closeloop`;
-}

@@ -1,7 +1,9 @@
-import type { Metrics, ResponseList, Segments, Survey } from '@closeloop/shared';
+import type { Metrics, ResponseList, Segments } from '@closeloop/shared';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { formatChange, formatInterval, formatRate, formatScore, scoreLabel } from '../../lib/format.ts';
+import { useSurveys } from '../../lib/resources.ts';
+import { type Load, useLoad } from '../../lib/useLoad.ts';
 import { downloadExport } from './exportResponses.ts';
-import { formatChange, formatInterval, formatRate, formatScore, scoreLabel } from './format.ts';
 import {
   defaultSelection,
   type Interval,
@@ -22,24 +24,6 @@ export interface InsightsApi {
   fetchRaw(path: string): Promise<Response>;
 }
 
-type Load<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; value: T };
-
-function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Load<T> {
-  const [result, setResult] = useState<Load<T>>({ state: 'loading' });
-  useEffect(() => {
-    let current = true;
-    setResult({ state: 'loading' });
-    load().then(
-      (value) => current && setResult({ state: 'ready', value }),
-      (error: Error) => current && setResult({ state: 'error', message: error.message }),
-    );
-    return () => {
-      current = false;
-    };
-  }, deps);
-  return result;
-}
-
 function Status<T>({
   load,
   children,
@@ -58,7 +42,7 @@ function Status<T>({
   if (load.state === 'error')
     return (
       <p class="insights-status insights-error" role="alert">
-        {load.message}
+        {load.error.message}
       </p>
     );
   const content = children(load.value);
@@ -70,7 +54,7 @@ function Status<T>({
  * segments, comments, export. What it shows comes from the address's parameters (`params`); a
  * choice goes back into the address through `onSelect`, and the dashboard follows.
  */
-export function InsightsPage({
+export function InsightsDashboard({
   api,
   params,
   onSelect,
@@ -79,7 +63,7 @@ export function InsightsPage({
   params: URLSearchParams;
   onSelect: (params: Record<string, string | undefined>) => void;
 }) {
-  const surveys = useLoad(() => api.get<{ data: Survey[] }>('/v1/surveys').then((body) => body.data), []);
+  const [surveys] = useSurveys();
   const selection = readSelection(params);
   const { surveyId, interval, range, segmentBy, traitKey, table: showTable } = selection;
   const select = (changes: Partial<Selection>) => onSelect(selectionParams({ ...selection, ...changes }));
@@ -108,7 +92,7 @@ export function InsightsPage({
     return params;
   }, [survey?.id, window_]);
 
-  const metrics = useLoad<Metrics | null>(
+  const [metrics] = useLoad<Metrics | null>(
     () =>
       survey
         ? api.get<Metrics>(
@@ -117,7 +101,7 @@ export function InsightsPage({
         : Promise.resolve(null),
     [survey?.id, interval, query],
   );
-  const segments = useLoad<Segments | null>(
+  const [segments] = useLoad<Segments | null>(
     () =>
       survey && (segmentBy !== 'trait' || traitKey)
         ? api.get<Segments>(

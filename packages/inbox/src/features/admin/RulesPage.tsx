@@ -1,8 +1,12 @@
 import type { Rule, RuleCreate, StaffUser, Survey } from '@closeloop/shared';
 import { useState } from 'preact/hooks';
-import { api } from '../../api.ts';
-import { Empty, ErrorNote, Loaded, useAction, useLoad } from '../../components/status.tsx';
-import { kindLabel } from '../../format.ts';
+import { ConfirmButton } from '../../components/ConfirmButton.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
+import { Empty, ErrorNote, Loaded, useAction } from '../../components/status.tsx';
+import { kindLabel } from '../../lib/format.ts';
+import { useStaff, useSurveys } from '../../lib/resources.ts';
+import { combineLoads } from '../../lib/useLoad.ts';
+import { deleteRule, saveRule, useRules } from './data.ts';
 
 interface Data {
   rules: Rule[];
@@ -12,14 +16,10 @@ interface Data {
 
 /** Follow-up rules: what opens a follow-up at ingestion, when it is due, who owns it. */
 export function RulesPage() {
-  const [data, reload] = useLoad<Data>(
-    async () => ({
-      rules: (await api.get<{ data: Rule[] }>('/v1/follow-up-rules')).data,
-      surveys: (await api.get<{ data: Survey[] }>('/v1/surveys')).data,
-      users: (await api.get<{ data: StaffUser[] }>('/v1/users')).data,
-    }),
-    [],
-  );
+  const [rules, reload] = useRules();
+  const [surveys] = useSurveys();
+  const [users] = useStaff();
+  const data = combineLoads<Data>({ rules, surveys, users });
   const [editing, setEditing] = useState<Rule | 'new' | null>(null);
   const action = useAction();
   return (
@@ -45,68 +45,53 @@ export function RulesPage() {
                 rule={editing === 'new' ? null : editing}
                 surveys={surveys}
                 users={users}
-                onDone={() => {
-                  setEditing(null);
-                  reload();
-                }}
+                onDone={() => setEditing(null)}
               />
             )}
             {rules.length === 0 ? (
               <Empty>No rules: no response opens a follow-up by itself.</Empty>
             ) : (
-              <table class="table">
-                <thead>
-                  <tr>
-                    <th>Rule</th>
-                    <th>When</th>
-                    <th>Then</th>
-                    <th>On</th>
-                    <th>
-                      <span class="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rules.map((rule) => (
-                    <tr key={rule.id}>
-                      <td>{rule.name}</td>
-                      <td>{describeConditions(rule, surveys)}</td>
-                      <td>{describeEffects(rule, users)}</td>
-                      <td>
-                        <input
-                          type="checkbox"
-                          aria-label={`Enable ${rule.name}`}
-                          checked={rule.enabled}
-                          onChange={async (e) => {
-                            await action.run(() =>
-                              api.patch(`/v1/follow-up-rules/${rule.id}`, {
-                                enabled: e.currentTarget.checked,
-                              }),
-                            );
-                            reload();
-                          }}
-                        />
-                      </td>
-                      <td class="row-actions">
+              <DataTable
+                label="Rules"
+                rows={rules}
+                rowKey={(rule) => rule.id}
+                columns={[
+                  { header: 'Rule', cell: (rule) => rule.name },
+                  { header: 'When', cell: (rule) => describeConditions(rule, surveys) },
+                  { header: 'Then', cell: (rule) => describeEffects(rule, users) },
+                  {
+                    header: 'On',
+                    cell: (rule) => (
+                      <input
+                        type="checkbox"
+                        aria-label={`Enable ${rule.name}`}
+                        checked={rule.enabled}
+                        onChange={(e) =>
+                          action.run(() => saveRule(rule.id, { enabled: e.currentTarget.checked }))
+                        }
+                      />
+                    ),
+                  },
+                  {
+                    header: 'Actions',
+                    hideHeader: true,
+                    class: 'row-actions',
+                    cell: (rule) => (
+                      <>
                         <button type="button" onClick={() => setEditing(rule)}>
                           Edit
                         </button>
-                        <button
-                          type="button"
-                          class="danger"
-                          onClick={async () => {
-                            if (!window.confirm(`Delete the rule "${rule.name}"?`)) return;
-                            await action.run(() => api.delete(`/v1/follow-up-rules/${rule.id}`));
-                            reload();
-                          }}
+                        <ConfirmButton
+                          question={`Delete the rule "${rule.name}"?`}
+                          onConfirm={() => action.run(() => deleteRule(rule.id))}
                         >
                           Delete
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                        </ConfirmButton>
+                      </>
+                    ),
+                  },
+                ]}
+              />
             )}
           </>
         )}
@@ -238,9 +223,7 @@ function RuleForm({
           .filter(Boolean),
       },
     };
-    const saved = await action.run(() =>
-      rule ? api.patch(`/v1/follow-up-rules/${rule.id}`, body) : api.post('/v1/follow-up-rules', body),
-    );
+    const saved = await action.run(() => saveRule(rule ? rule.id : null, body));
     if (saved) onDone();
   };
   return (

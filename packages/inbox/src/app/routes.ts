@@ -1,0 +1,67 @@
+/**
+ * The route table: every page of the signed-in inbox, one line each, in navigation order.
+ * A page is loaded when it is first visited (its own chunk; the chart library only with
+ * Insights). To add a page: write `features/<area>/<Name>Page.tsx` exporting a component that takes
+ * `PageProps`, then add one line here — `nav` puts it in the top navigation, `least` is the role it
+ * needs (pages without it are open to every signed-in role), `key` names the path parameter that
+ * makes another value a fresh page.
+ */
+import type { StaffRole } from '@closeloop/shared/workflow';
+import type { ComponentType } from 'preact';
+import { match } from '../lib/router.ts';
+
+/** What every page receives: the address's query parameters and the path's named parts. */
+export interface PageProps {
+  params: URLSearchParams;
+  path: Record<string, string>;
+}
+
+export interface RouteDef {
+  /** `/responses/:id` style pattern; the first matching line wins. */
+  pattern: string;
+  /** The browser tab's title. */
+  title: string;
+  /** Loads the page's module and picks its component. */
+  page: () => Promise<ComponentType<PageProps>>;
+  /** The role the page needs; `/admin/…` pages need admin. */
+  least?: StaffRole;
+  /** Shown in the top navigation under this label. */
+  nav?: string;
+  /** A path parameter whose change starts a fresh page (no typed input carries over). */
+  key?: string;
+}
+
+// biome-ignore format: one line per page keeps the table easy to read and to extend
+export const routes: RouteDef[] = [
+  { pattern: '/inbox', title: 'Inbox', nav: 'Inbox', page: () => import('../features/queue/QueuePage.tsx').then((m) => m.QueuePage) },
+  { pattern: '/responses/:id', title: 'Response', key: 'id', page: () => import('../features/response/ResponsePage.tsx').then((m) => m.ResponsePage) },
+  { pattern: '/insights', title: 'Insights', nav: 'Insights', page: () => import('../features/insights/InsightsPage.tsx').then((m) => m.InsightsPage) },
+  { pattern: '/admin/surveys', title: 'Surveys', nav: 'Surveys', least: 'admin', page: () => import('../features/admin/SurveysPage.tsx').then((m) => m.SurveysPage) },
+  { pattern: '/admin/surveys/new', title: 'New survey', least: 'admin', page: () => import('../features/admin/SurveyEditor.tsx').then((m) => m.SurveyEditorPage) },
+  { pattern: '/admin/surveys/:id', title: 'Edit survey', least: 'admin', key: 'id', page: () => import('../features/admin/SurveyEditor.tsx').then((m) => m.SurveyEditorPage) },
+  { pattern: '/admin/install', title: 'Install the widget', nav: 'Install', least: 'admin', page: () => import('../features/admin/InstallPage.tsx').then((m) => m.InstallPage) },
+  { pattern: '/admin/rules', title: 'Follow-up rules', nav: 'Rules', least: 'admin', page: () => import('../features/admin/RulesPage.tsx').then((m) => m.RulesPage) },
+  { pattern: '/admin/users', title: 'Staff', nav: 'Staff', least: 'admin', page: () => import('../features/admin/UsersPage.tsx').then((m) => m.UsersPage) },
+  { pattern: '/admin/keys', title: 'Secret keys', nav: 'Secret keys', least: 'admin', page: () => import('../features/admin/KeysPage.tsx').then((m) => m.KeysPage) },
+];
+
+/** The route for a path, with its named parts; null when no page is there. */
+export function findRoute(path: string): { route: RouteDef; path: Record<string, string> } | null {
+  for (const route of routes) {
+    const found = match(route.pattern, path);
+    if (found) return { route, path: found };
+  }
+  return null;
+}
+
+/** The role a path needs: its route's, and admin for anything under /admin. */
+export function roleFor(path: string): StaffRole {
+  const route = findRoute(path)?.route;
+  if (route?.least) return route.least;
+  return path === '/admin' || path.startsWith('/admin/') ? 'admin' : 'viewer';
+}
+
+/** The browser tab's title for a route: the page, then the project. */
+export function pageTitle(path: string, projectName: string): string {
+  return `${findRoute(path)?.route.title ?? 'Not found'} · ${projectName} · Closeloop`;
+}
