@@ -8,6 +8,7 @@ export * from './respondents.ts';
 export * from './response-activity.ts';
 export * from './response-notes.ts';
 export * from './responses.ts';
+export * from './rollups.ts';
 export * from './secret-keys.ts';
 export * from './setup-tokens.ts';
 export * from './staff-sessions.ts';
