@@ -1,29 +1,12 @@
-import { roleAtLeast, type StaffRole } from '@closeloop/shared';
+import type { StaffRole } from '@closeloop/shared';
 import type {} from '@fastify/cookie';
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { projects, secretKeys } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
-import { hashKey } from '../services/keys.ts';
-import { findSession, sameSecret, sessionCookie } from '../services/sessions.ts';
+import { type Auth, assertRole, authenticateSecretKey, authenticateSession } from '../services/auth.ts';
+import { sessionCookie } from '../services/sessions.ts';
 
-/**
- * Who is calling the management API, always scoped to one project: a secret key (which acts as an
- * admin of its project) or a staff member signed in to the inbox.
- */
-export interface Auth {
-  projectId: string;
-  via: 'secret_key' | 'session';
-  /** The secret key, when `via` is `secret_key`. */
-  keyId: string | null;
-  /** The staff user and session, when `via` is `session`. */
-  userId: string | null;
-  sessionId: string | null;
-  role: StaffRole;
-  /** How activity names this caller: the user's name, or `Secret key "name"`. */
-  actorName: string;
-}
+export type { Auth };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -45,9 +28,6 @@ declare module 'fastify' {
   }
 }
 
-/** How stale `last_used_at` may get before a request writes it again (saves a write per request). */
-const lastUsedResolutionMs = 60_000;
-
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function bearerToken(request: FastifyRequest): string | undefined {
@@ -67,95 +47,21 @@ export const authPlugin = fp(
   async (app: FastifyInstance) => {
     app.decorateRequest('auth', null);
 
-    const authenticateSecretKey = async (request: FastifyRequest, token: string) => {
-      if (token.startsWith('pk_')) {
-        const [project] = await app.db
-          .select({ id: projects.id })
-          .from(projects)
-          .where(eq(projects.publicKey, token))
-          .limit(1);
-        if (project) throw new Errors.PublicKeyForbidden();
-        throw new Errors.InvalidKey('The key is not valid');
-      }
-      if (!token.startsWith('sk_')) throw new Errors.InvalidKey('The key is not valid');
-      const [key] = await app.db
-        .select({
-          id: secretKeys.id,
-          name: secretKeys.name,
-          projectId: secretKeys.projectId,
-          revokedAt: secretKeys.revokedAt,
-          lastUsedAt: secretKeys.lastUsedAt,
-        })
-        .from(secretKeys)
-        .where(eq(secretKeys.hash, hashKey(token)))
-        .limit(1);
-      if (!key) throw new Errors.InvalidKey('The key is not valid');
-      if (key.revokedAt) throw new Errors.InvalidKey('The key has been revoked');
-      request.auth = {
-        projectId: key.projectId,
-        via: 'secret_key',
-        keyId: key.id,
-        userId: null,
-        sessionId: null,
-        role: 'admin',
-        actorName: `Secret key "${key.name}"`,
-      };
-
-      const now = new Date();
-      if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > lastUsedResolutionMs) {
-        await app.db
-          .update(secretKeys)
-          .set({ lastUsedAt: now })
-          .where(
-            and(
-              eq(secretKeys.id, key.id),
-              or(
-                isNull(secretKeys.lastUsedAt),
-                lt(secretKeys.lastUsedAt, new Date(now.getTime() - lastUsedResolutionMs)),
-              ),
-            ),
-          );
-      }
-    };
-
-    const authenticateSession = async (request: FastifyRequest, token: string) => {
-      const found = await findSession(app.db, token);
-      if (!found) throw new Errors.SessionExpired();
-      if (!safeMethods.has(request.method)) {
-        if (!sameSecret(request.headers['x-csrf-token'], found.session.csrfToken)) {
-          throw new Errors.CsrfTokenInvalid();
-        }
-      }
-      request.auth = {
-        projectId: found.session.projectId,
-        via: 'session',
-        keyId: null,
-        userId: found.user.id,
-        sessionId: found.session.id,
-        role: found.user.role,
-        actorName: found.user.name,
-      };
-    };
-
     app.decorate('authenticate', async (request: FastifyRequest) => {
       const token = bearerToken(request);
       const cookie = request.cookies?.[sessionCookie];
-      if (token !== undefined) await authenticateSecretKey(request, token);
-      else if (cookie) await authenticateSession(request, cookie);
-      else {
+      if (token !== undefined) request.auth = await authenticateSecretKey(app.db, token);
+      else if (cookie) {
+        const change = safeMethods.has(request.method)
+          ? null
+          : { csrfToken: request.headers['x-csrf-token'] };
+        request.auth = await authenticateSession(app.db, cookie, change);
+      } else {
         throw new Errors.MissingKey(
           'Send a secret key as "Authorization: Bearer sk_…", or sign in to the inbox',
         );
       }
-      const auth = request.auth!;
-      const required = requiredRole(request);
-      if (!roleAtLeast(auth.role, required)) {
-        throw new Errors.Forbidden(
-          auth.via === 'session'
-            ? `This needs the ${required} role or higher; you are ${auth.role === 'agent' ? 'an' : 'a'} ${auth.role}`
-            : `This needs a staff session with the ${required} role; a secret key acts as an admin`,
-        );
-      }
+      assertRole(request.auth, requiredRole(request));
     });
   },
   { name: 'closeloop-auth', dependencies: ['closeloop-database'] },

@@ -2,7 +2,7 @@ import type { Activity, ActivityType, Actor } from '@closeloop/shared';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { responseActivity } from '../db/schema/index.ts';
-import type { Auth } from '../plugins/auth.ts';
+import type { Auth } from './auth.ts';
 import { uuidv7 } from './uuid7.ts';
 
 /** The actor of a management request. */

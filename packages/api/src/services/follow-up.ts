@@ -14,8 +14,8 @@ import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { responseNotes, responses, secretKeys, staffUsers } from '../db/schema/index.ts';
 import { Errors, ValidationError } from '../errors.ts';
-import type { Auth } from '../plugins/auth.ts';
 import { type ActivityInput, actorOf, recordActivity } from './activity.ts';
+import type { Auth } from './auth.ts';
 import { getResponse, responseFilters, selectRecords, toResponseRecord } from './responses.ts';
 
 const responseNotFound = (id: string) => new Errors.NotFound(`No response ${id} in this project`);

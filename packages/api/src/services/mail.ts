@@ -5,8 +5,8 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from '../db/client.ts';
 import { emailMessages, projects, respondents, responses, staffUsers } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
-import type { Auth } from '../plugins/auth.ts';
 import { actorOf, recordActivity } from './activity.ts';
+import type { Auth } from './auth.ts';
 
 export interface Mailer {
   send(message: { from: string; to: string; replyTo?: string; subject: string; text: string }): Promise<{

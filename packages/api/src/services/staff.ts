@@ -1,7 +1,7 @@
 import type { StaffRole, StaffUser } from '@closeloop/shared';
 import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { projects, setupTokens, staffSessions, staffUsers } from '../db/schema/index.ts';
+import { setupTokens, staffSessions, staffUsers } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
 import { generateKey, hashKey } from './keys.ts';
 import { hashPassword } from './passwords.ts';
@@ -132,26 +132,4 @@ export async function findUsableSetupToken(db: Db | Tx, token: string) {
     .from(staffUsers)
     .where(eq(staffUsers.projectId, row.projectId));
   return total === 0 ? row : undefined;
-}
-
-/**
- * Banner lines telling people how to reach the inbox: a one-time setup link for each project that
- * has no staff yet (a new link on every start; earlier unused ones stop working).
- */
-export async function inboxAccessLines(db: Db, baseUrl: string): Promise<string[]> {
-  const withoutStaff = await db
-    .select({ id: projects.id, name: projects.name })
-    .from(projects)
-    .where(sql`not exists (select 1 from ${staffUsers} where ${staffUsers.projectId} = ${projects.id})`)
-    .orderBy(asc(projects.createdAt))
-    .limit(10);
-  if (withoutStaff.length === 0)
-    return ['  Sign in to the inbox with your staff account (add one: pnpm closeloop create-user)'];
-  const lines = ['  Create the first inbox owner (one-time link, valid 24 hours):'];
-  for (const project of withoutStaff) {
-    const token = await createSetupToken(db, project.id);
-    lines.push(`    ${project.name}: ${baseUrl}/inbox/setup?token=${token}`);
-  }
-  lines.push('  …or: pnpm closeloop create-user --email you@example.com --password … --role owner');
-  return lines;
 }

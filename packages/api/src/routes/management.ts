@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import { Errors } from '../errors.ts';
+import { sessionRoute } from './auth/index.ts';
+import { followUpRoutes } from './follow-up/index.ts';
+import { followUpRuleRoutes } from './follow-up-rules/index.ts';
+import { keyRoutes } from './keys/index.ts';
+import { metricsRoutes } from './metrics/index.ts';
+import { projectRoutes } from './project/index.ts';
+import { exportResponsesRoute } from './responses/export.ts';
+import { readResponsesRoutes } from './responses/read.ts';
+import { surveyRoutes } from './surveys/index.ts';
+import { userRoutes } from './users/index.ts';
+
+/**
+ * The management API (secret key or staff session). Credentials and the route's role
+ * (`config.access`) are checked in onRequest, before the body is parsed. A new route is
+ * registered here, and needs an entry in test/helpers/management-routes.ts.
+ */
+export async function managementRoutes(management: FastifyInstance) {
+  management.addHook('onRequest', management.authenticate);
+  // Management bodies are application/json only, as documented; text/plain is for the widget's
+  // preflight-free sends, and a cross-site page could send it without asking.
+  management.addHook('preValidation', async (request) => {
+    if (request.body !== undefined && /^text\/plain\b/i.test(request.headers['content-type'] ?? '')) {
+      throw new Errors.JsonRequired();
+    }
+  });
+  await management.register(surveyRoutes);
+  await management.register(readResponsesRoutes);
+  await management.register(exportResponsesRoute);
+  await management.register(metricsRoutes);
+  await management.register(sessionRoute);
+  await management.register(followUpRoutes);
+  await management.register(followUpRuleRoutes);
+  await management.register(userRoutes);
+  await management.register(keyRoutes);
+  await management.register(projectRoutes);
+}
