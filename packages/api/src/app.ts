@@ -10,6 +10,7 @@ import { catalogPlugin } from './plugins/catalog.ts';
 import { answerClientError, answerFrameworkError } from './plugins/client-errors.ts';
 import { connectionsPlugin } from './plugins/connections.ts';
 import { databasePlugin } from './plugins/database.ts';
+import { deliveryWorkerPlugin } from './plugins/delivery-worker.ts';
 import { jsonBodyPlugin } from './plugins/json-body.ts';
 import { mailerPlugin } from './plugins/mailer.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
@@ -44,6 +45,11 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   widgetDir?: string;
   inboxDir?: string;
+  /**
+   * Run the webhook and email delivery worker in this process (default true). Tests that drive
+   * deliveries themselves turn it off and call `app.deliveryWorker.drain()`.
+   */
+  deliveryWorker?: boolean;
 }
 
 /** Builds the Closeloop API. Never listens: `server.ts` does, and tests use `app.inject()`. */
@@ -82,6 +88,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(authPlugin);
   await app.register(catalogPlugin);
   await app.register(mailerPlugin);
+  await app.register(deliveryWorkerPlugin, { enabled: options.deliveryWorker ?? true });
 
   // Routes
   await app.register(healthRoutes);

@@ -13,6 +13,9 @@ const optionalUrl = (protocols: RegExp) =>
     .pipe(z.url({ protocol: protocols }).optional())
     .optional();
 
+/** About 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over about 28 hours. */
+export const defaultWebhookRetryDelays = [5, 300, 1800, 7200, 18000, 36000, 36000];
+
 /** Environment variables Closeloop reads, validated once at boot. */
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -35,6 +38,17 @@ export const configSchema = z.object({
   MAIL_FROM: z.string().trim().min(3).default('Closeloop <closeloop@localhost>'),
   /** Sign-in attempts per 15 minutes per client address and email. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  /** Seconds between webhook attempts after a failure (the last one ends the retries). */
+  WEBHOOK_RETRY_DELAYS: z
+    .string()
+    .trim()
+    .regex(/^\d+(\s*,\s*\d+)*$/, 'must be comma-separated whole seconds, e.g. 5,300,1800')
+    .transform((value) => value.split(',').map((part) => Number(part.trim())))
+    .default(() => [...defaultWebhookRetryDelays]),
+  /** Allow http:// and private, loopback and link-local webhook addresses (local development). */
+  WEBHOOK_ALLOW_PRIVATE: booleanFromEnv.default(false),
+  /** How often the delivery worker looks for due webhooks and emails, in milliseconds. */
+  DELIVERY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
 });
 
 export interface Config {
@@ -50,6 +64,9 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   loginRateLimit: number;
+  webhookRetryDelays: readonly number[];
+  webhookAllowPrivate: boolean;
+  deliveryPollIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -79,5 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     smtpUrl: values.SMTP_URL,
     mailFrom: values.MAIL_FROM,
     loginRateLimit: values.LOGIN_RATE_LIMIT,
+    webhookRetryDelays: Object.freeze(values.WEBHOOK_RETRY_DELAYS),
+    webhookAllowPrivate: values.WEBHOOK_ALLOW_PRIVATE,
+    deliveryPollIntervalMs: values.DELIVERY_POLL_INTERVAL_MS,
   });
 }

@@ -10,6 +10,7 @@ import { exportResponsesRoute } from './responses/export.ts';
 import { readResponsesRoutes } from './responses/read.ts';
 import { surveyRoutes } from './surveys/index.ts';
 import { userRoutes } from './users/index.ts';
+import { webhookRoutes } from './webhooks/index.ts';
 
 /**
  * The management API (secret key or staff session). Credentials and the route's role
@@ -35,4 +36,5 @@ export async function managementRoutes(management: FastifyInstance) {
   await management.register(userRoutes);
   await management.register(keyRoutes);
   await management.register(projectRoutes);
+  await management.register(webhookRoutes);
 }

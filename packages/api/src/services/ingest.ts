@@ -10,6 +10,7 @@ import { events, respondents, responses, type Traits } from '../db/schema/index.
 import { ConflictError, type FieldError, ValidationError } from '../errors.ts';
 import { catalogOf, type SurveyKindById } from './catalog.ts';
 import { applyRules } from './follow-up-rules.ts';
+import { enqueueWebhookMessages, ingestionEvents } from './webhook-outbox.ts';
 
 /** The project's live surveys, from the per-process catalog (no round trip when cached). */
 async function liveSurveyKinds(db: Db, projectId: string): Promise<SurveyKindById> {
@@ -286,37 +287,41 @@ export async function ingestResponses(
       // fills a comment still missing, so a comment completes a response once, and the rules that
       // need a comment get their chance once (whether or not another rule already opened it).
       const completing = batch.filter((item) => item.comment != null && !inserted.has(item.id));
-      const completed = new Set(
+      const completedRows =
         completing.length === 0
           ? []
-          : (
-              await tx
-                .update(responses)
-                .set({
-                  comment: sql`case ${responses.id} ${sql.join(
-                    completing.map((item) => sql`when ${item.id}::uuid then ${item.comment}`),
-                    sql` `,
-                  )} end`,
-                  updatedAt: sql`now()`,
-                })
-                .where(
-                  and(
-                    eq(responses.projectId, projectId),
-                    inArray(
-                      responses.id,
-                      completing.map((item) => item.id),
-                    ),
-                    isNull(responses.comment),
+          : await tx
+              .update(responses)
+              .set({
+                comment: sql`case ${responses.id} ${sql.join(
+                  completing.map((item) => sql`when ${item.id}::uuid then ${item.comment}`),
+                  sql` `,
+                )} end`,
+                updatedAt: sql`now()`,
+              })
+              .where(
+                and(
+                  eq(responses.projectId, projectId),
+                  inArray(
+                    responses.id,
+                    completing.map((item) => item.id),
                   ),
-                )
-                .returning({ id: responses.id })
-            ).map((row) => row.id),
-      );
+                  isNull(responses.comment),
+                ),
+              )
+              // The follow-up as it was before the comment rules below, for the webhook events.
+              .returning({
+                id: responses.id,
+                status: responses.followUpStatus,
+                assigneeId: responses.assigneeId,
+              });
+      const completed = new Map(completedRows.map(({ id, ...before }) => [id, before]));
       await applyRules(tx, projectId, batch.filter((item) => inserted.has(item.id)).map(subject), { rules });
       await applyRules(tx, projectId, batch.filter((item) => completed.has(item.id)).map(subject), {
         onlyCommentRules: true,
         rules,
       });
+      await enqueueWebhookMessages(tx, projectId, ingestionEvents(inserted, completed));
     }),
   );
   // Every id is stored (a conflict above rolls the whole batch back); in the order they were sent,

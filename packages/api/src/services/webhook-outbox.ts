@@ -1,0 +1,106 @@
+/**
+ * The webhook outbox writer: turns changes into messages for the project's subscribed endpoints,
+ * inside the transaction that makes the change, so a message exists exactly when its change does.
+ */
+import { type ResponseRecord, responseRecordSchema, type WebhookEventType } from '@closeloop/shared';
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, Tx } from '../db/client.ts';
+import { responses, webhookEndpoints, webhookMessages } from '../db/schema/index.ts';
+import { selectRecords, toResponseRecord } from './responses.ts';
+import { uuidv7 } from './uuid7.ts';
+
+export interface WebhookEvent {
+  type: WebhookEventType;
+  responseId: string;
+  /** More of `data` beside `response` (a note, the new assignee…). */
+  data?: Record<string, unknown>;
+  /** Sent only if the response, as this transaction now sees it, passes this test. */
+  when?: (response: ResponseRecord) => boolean;
+}
+
+/** The JSON of a response exactly as GET /v1/responses/:id answers it (same schema, same encoding). */
+export function responseJson(record: ResponseRecord): unknown {
+  return z.encode(responseRecordSchema, record);
+}
+
+/**
+ * Queues a message per event and subscribed, enabled endpoint of the project. Call it inside the
+ * transaction of the change, after the change: the response is read as that transaction sees it.
+ * Costs one query when the project has no endpoints.
+ */
+export async function enqueueWebhookMessages(tx: Tx | Db, projectId: string, events: WebhookEvent[]) {
+  if (events.length === 0) return;
+  const endpoints = await tx
+    .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.projectId, projectId), eq(webhookEndpoints.enabled, true)));
+  const wanted = events.filter((event) => endpoints.some((endpoint) => endpoint.events.includes(event.type)));
+  if (wanted.length === 0) return;
+  const ids = [...new Set(wanted.map((event) => event.responseId))];
+  const rows = await selectRecords(tx as Db).where(
+    and(eq(responses.projectId, projectId), inArray(responses.id, ids)),
+  );
+  const recordById = new Map(rows.map((row) => [row.response.id, toResponseRecord(row as never)]));
+  const timestamp = new Date().toISOString();
+  const messages: (typeof webhookMessages.$inferInsert)[] = [];
+  for (const event of wanted) {
+    const record = recordById.get(event.responseId);
+    if (!record || (event.when && !event.when(record))) continue;
+    const body = JSON.stringify({
+      type: event.type,
+      timestamp,
+      data: { response: responseJson(record), ...event.data },
+    });
+    for (const endpoint of endpoints) {
+      if (!endpoint.events.includes(event.type)) continue;
+      messages.push({
+        projectId,
+        id: uuidv7(),
+        endpointId: endpoint.id,
+        type: event.type,
+        responseId: event.responseId,
+        body,
+      });
+    }
+  }
+  if (messages.length > 0) await tx.insert(webhookMessages).values(messages);
+}
+
+/** The follow-up of a response before this transaction changed it. */
+export interface FollowUpBefore {
+  status: ResponseRecord['followUp']['status'];
+  assigneeId: string | null;
+}
+
+/**
+ * The events of an ingestion: `response.created` for new responses, `response.updated` for
+ * responses whose comment arrived now, and `followup.opened` / `followup.assigned` when the
+ * follow-up rules opened or assigned them in the same transaction.
+ */
+export function ingestionEvents(insertedIds: Iterable<string>, completed: Map<string, FollowUpBefore>) {
+  const events: WebhookEvent[] = [];
+  const followUps = (responseId: string, before: FollowUpBefore) => {
+    events.push(
+      {
+        type: 'followup.opened',
+        responseId,
+        when: (response) => before.status === 'none' && response.followUp.status !== 'none',
+      },
+      {
+        type: 'followup.assigned',
+        responseId,
+        when: (response) => before.assigneeId === null && response.followUp.assigneeId !== null,
+      },
+    );
+  };
+  for (const responseId of insertedIds) {
+    events.push({ type: 'response.created', responseId });
+    followUps(responseId, { status: 'none', assigneeId: null });
+  }
+  for (const [responseId, before] of completed) {
+    events.push({ type: 'response.updated', responseId });
+    followUps(responseId, before);
+  }
+  return events;
+}
