@@ -17,6 +17,7 @@ import { Errors, ValidationError } from '../errors.ts';
 import { type ActivityInput, actorOf, recordActivity } from './activity.ts';
 import type { Auth } from './auth.ts';
 import { getResponse, responseFilters, selectRecords, toResponseRecord } from './responses.ts';
+import { enqueueWebhookMessages, followUpEvents } from './webhook-outbox.ts';
 
 const responseNotFound = (id: string) => new Errors.NotFound(`No response ${id} in this project`);
 
@@ -117,6 +118,7 @@ export async function updateFollowUp(
       .set({ ...changes, updatedAt: now })
       .where(and(eq(responses.projectId, projectId), eq(responses.id, responseId)));
     await recordActivity(tx, projectId, activity);
+    await enqueueWebhookMessages(tx, projectId, followUpEvents(responseId, changes));
   });
   const record = await getResponse(db, projectId, responseId);
   if (!record) throw responseNotFound(responseId);
@@ -144,11 +146,18 @@ export async function addNote(db: Db, auth: Auth, responseId: string, body: stri
         detail: { noteId: row!.id, excerpt: body.length > 140 ? `${body.slice(0, 140)}…` : body },
       },
     ]);
+    await enqueueWebhookMessages(tx, projectId, [
+      { type: 'note.created', responseId, data: { note: toNote(row!, auth) } },
+    ]);
     return row!;
   });
+  return toNote(note, auth);
+}
+
+function toNote(note: typeof responseNotes.$inferSelect, auth: Auth): Note {
   return {
     id: note.id,
-    responseId,
+    responseId: note.responseId,
     body: note.body,
     author: actorOf(auth),
     createdAt: note.createdAt.toISOString(),

@@ -40,6 +40,7 @@ export function postWebhook(
   const elapsed = () => Math.round(performance.now() - started);
   return new Promise((resolve) => {
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (result: Omit<AttemptResult, 'durationMs'>) => {
       if (settled) return;
       settled = true;
@@ -74,7 +75,7 @@ export function postWebhook(
       },
       ...(options.allowPrivate ? {} : { lookup: publicOnlyLookup }),
     });
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEOUT' }));
       fail(`No answer within ${Math.round((options.timeoutMs ?? attemptTimeoutMs) / 1000)} s`);
     }, options.timeoutMs ?? attemptTimeoutMs);

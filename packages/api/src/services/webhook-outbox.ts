@@ -104,3 +104,25 @@ export function ingestionEvents(insertedIds: Iterable<string>, completed: Map<st
   }
   return events;
 }
+
+/**
+ * The events of a follow-up change (PATCH /v1/responses/:id): `followup.opened` (again),
+ * `followup.assigned` (to someone), `followup.resolved`; any other change (tags, due date, in
+ * progress, unassigned) is a `response.updated`.
+ */
+export function followUpEvents(
+  responseId: string,
+  changes: { followUpStatus?: string; assigneeId?: string | null; tags?: string[]; dueAt?: Date | null },
+): WebhookEvent[] {
+  const events: WebhookEvent[] = [];
+  if (changes.followUpStatus === 'open') events.push({ type: 'followup.opened', responseId });
+  if (changes.followUpStatus === 'resolved') events.push({ type: 'followup.resolved', responseId });
+  if (changes.assigneeId) events.push({ type: 'followup.assigned', responseId });
+  const other =
+    changes.tags !== undefined ||
+    changes.dueAt !== undefined ||
+    changes.followUpStatus === 'in_progress' ||
+    changes.assigneeId === null;
+  if (other || events.length === 0) events.push({ type: 'response.updated', responseId });
+  return events;
+}

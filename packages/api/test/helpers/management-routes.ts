@@ -107,5 +107,28 @@ function followUpRoutes(): ManagementRoute[] {
     { method: 'GET', url: () => '/v1/project', namesResource: false },
     { method: 'PATCH', url: () => '/v1/project', payload: () => ({ name: 'x' }), namesResource: false },
     { method: 'GET', url: () => '/v1/auth/session', namesResource: false },
+    { method: 'GET', url: () => '/v1/webhooks', namesResource: false },
+    {
+      method: 'POST',
+      url: () => '/v1/webhooks',
+      payload: () => ({ url: 'https://hooks.example.com/x', events: ['followup.assigned'] }),
+      namesResource: false,
+    },
+    { method: 'GET', url: () => `/v1/webhooks/${someId}`, namesResource: false },
+    {
+      method: 'PATCH',
+      url: () => `/v1/webhooks/${someId}`,
+      payload: () => ({ enabled: false }),
+      namesResource: false,
+    },
+    { method: 'DELETE', url: () => `/v1/webhooks/${someId}`, namesResource: false },
+    { method: 'POST', url: () => `/v1/webhooks/${someId}/rotate-secret`, namesResource: false },
+    { method: 'GET', url: () => `/v1/webhooks/${someId}/deliveries`, namesResource: false },
+    { method: 'POST', url: () => `/v1/webhooks/${someId}/test`, namesResource: false },
+    {
+      method: 'POST',
+      url: () => `/v1/webhooks/${someId}/deliveries/${someId}/retry`,
+      namesResource: false,
+    },
   ];
 }

@@ -265,4 +265,75 @@ export const roleCases: RoleCase[] = [
       payload: { allowedOrigins: ['https://shop.example'] },
     }),
   },
+  // Webhooks (admin only: their URLs and secrets are credentials)
+  { name: 'GET /v1/webhooks', least: 'admin', request: () => ({ method: 'GET', url: '/v1/webhooks' }) },
+  {
+    name: 'POST /v1/webhooks',
+    least: 'admin',
+    request: () => ({ method: 'POST', url: '/v1/webhooks', payload: aWebhook }),
+  },
+  {
+    name: 'GET /v1/webhooks/:id',
+    least: 'admin',
+    request: async (fixture) => ({ method: 'GET', url: `/v1/webhooks/${await newWebhookId(fixture)}` }),
+  },
+  {
+    name: 'PATCH /v1/webhooks/:id',
+    least: 'admin',
+    request: async (fixture) => ({
+      method: 'PATCH',
+      url: `/v1/webhooks/${await newWebhookId(fixture)}`,
+      payload: { description: 'x' },
+    }),
+  },
+  {
+    name: 'DELETE /v1/webhooks/:id',
+    least: 'admin',
+    request: async (fixture) => ({ method: 'DELETE', url: `/v1/webhooks/${await newWebhookId(fixture)}` }),
+  },
+  {
+    name: 'POST /v1/webhooks/:id/rotate-secret',
+    least: 'admin',
+    request: async (fixture) => ({
+      method: 'POST',
+      url: `/v1/webhooks/${await newWebhookId(fixture)}/rotate-secret`,
+    }),
+  },
+  {
+    name: 'GET /v1/webhooks/:id/deliveries',
+    least: 'admin',
+    request: async (fixture) => ({
+      method: 'GET',
+      url: `/v1/webhooks/${await newWebhookId(fixture)}/deliveries`,
+    }),
+  },
+  {
+    name: 'POST /v1/webhooks/:id/test',
+    least: 'admin',
+    request: async (fixture) => ({ method: 'POST', url: `/v1/webhooks/${await newWebhookId(fixture)}/test` }),
+  },
+  {
+    name: 'POST /v1/webhooks/:id/deliveries/:messageId/retry',
+    least: 'admin',
+    request: async (fixture) => {
+      const id = await newWebhookId(fixture);
+      const test = await fixture.ctx.asKey(fixture.project.secretKey, {
+        method: 'POST',
+        url: `/v1/webhooks/${id}/test`,
+      });
+      return { method: 'POST', url: `/v1/webhooks/${id}/deliveries/${test.json().id}/retry` };
+    },
+  },
 ];
+
+/** A webhook subscribed to nothing the fixtures cause (its URL is never called in these tests). */
+const aWebhook = { url: 'https://hooks.example.com/closeloop', events: ['followup.assigned'] };
+
+async function newWebhookId({ ctx, project }: Fixture): Promise<string> {
+  const created = await ctx.asKey(project.secretKey, {
+    method: 'POST',
+    url: '/v1/webhooks',
+    payload: aWebhook,
+  });
+  return created.json().id;
+}
