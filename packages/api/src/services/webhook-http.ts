@@ -89,7 +89,7 @@ export function postWebhook(
           .subarray(0, keptBytes)
           .toString('utf8')
           // Postgres text cannot hold NUL; a character cut at the 1 KB mark is dropped.
-          .replace(/\u0000/g, '')
+          .replaceAll('\u0000', '')
           .replace(/\uFFFD+$/, '');
         finish({ ok: statusCode >= 200 && statusCode < 300, statusCode, response: text });
         response.destroy();
