@@ -27,8 +27,8 @@ export interface Database {
   /** Resolves when the database answers a query. */
   ping(): Promise<void>;
   /**
-   * Runs raw SQL with $1… parameters (tools, tests and benchmarks; the app uses drizzle). Forgets
-   * the catalog afterwards, as the SQL may have changed anything.
+   * Runs raw SQL with $1… parameters (tools, tests and benchmarks; the app uses drizzle). SQL that
+   * may write forgets the catalog afterwards, as it may have changed anything.
    */
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   close(): Promise<void>;
@@ -49,6 +49,8 @@ function toParams(params: unknown[]): unknown[] {
     return value;
   });
 }
+
+const mayWrite = (text: string) => /\b(insert|update|delete|truncate|alter|drop|create|merge)\b/i.test(text);
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
@@ -85,7 +87,7 @@ async function openPostgres(url: string): Promise<Database> {
       try {
         return (await client.unsafe(text, toParams(params) as never[])) as unknown as Row[];
       } finally {
-        catalog.clear();
+        if (mayWrite(text)) catalog.clear();
       }
     },
     close: async () => {
@@ -120,7 +122,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       try {
         return (await client.query<Row>(text, toParams(params))).rows;
       } finally {
-        catalog.clear();
+        if (mayWrite(text)) catalog.clear();
       }
     },
     close: async () => {

@@ -17,6 +17,7 @@ import {
 } from '@closeloop/shared';
 import type { Database } from '../db/client.ts';
 import { assertTimeRange, Errors, ValidationError } from '../errors.ts';
+import { rollupHistogram, rollupShown } from './metrics-rollups.ts';
 
 /** At most this many buckets in one answer. */
 export const maxBuckets = 1000;
@@ -173,38 +174,6 @@ async function totalHistogram(
 const instantsArray = (instants: Date[]) =>
   `{${instants.map((instant) => `"${instant.toISOString()}"`).join(',')}}`;
 
-/** Buckets as rows b(s, e, i): start, end and 1-based index (an unnest of two array parameters). */
-const bucketsFrom = (starts: string, ends: string) =>
-  `unnest(${starts}::timestamptz[], ${ends}::timestamptz[]) with ordinality as b(s, e, i)`;
-
-interface Buckets {
-  starts: Date[];
-  ends: Date[];
-}
-
-/**
- * Shown impressions per bucket, by 1-based bucket index. Each bucket is counted by its own range
- * scan of the partial index of shown events (index-only): no per-row bucket arithmetic, no hashing.
- */
-async function shownEvents(
-  database: Database,
-  projectId: string,
-  scope: Scope,
-  buckets: Buckets,
-): Promise<Map<number, number>> {
-  const survey = scope.surveyId
-    ? 'e.survey_id = $2'
-    : 'e.survey_id in (select id from surveys where project_id = $1 and kind = $2)';
-  const rows = await database.query<{ bucket: number; n: number }>(
-    `select b.i as bucket,
-       (select count(*)::int from events e
-        where e.project_id = $1 and ${survey} and e.type = 'shown' and e.at >= b.s and e.at < b.e) as n
-     from ${bucketsFrom('$3', '$4')}`,
-    [projectId, scope.surveyId ?? scope.kind, instantsArray(buckets.starts), instantsArray(buckets.ends)],
-  );
-  return new Map(rows.map((row) => [Number(row.bucket), row.n]));
-}
-
 /**
  * The instants where buckets start, in order, and the end of the last one (epoch milliseconds):
  * local midnight (day), Monday (week) or the 1st (month) in the time zone, from the bucket holding
@@ -269,25 +238,26 @@ export async function computeMetrics(
   const startsParam = where.param(instantsArray(starts));
   const segmentFiltered = hasSegmentFilter(query);
   const previousRange = { from: new Date(scope.from.getTime() - spanMs), to: scope.from };
-  const histogramSql = segmentFiltered
-    ? // Segment filters read the table anyway: one pass, each row put in its bucket by comparing
-      // instants (width_bucket), which the planner can run as a sequential scan.
-      `select width_bucket(r.submitted_at, ${startsParam}::timestamptz[]) as bucket, r.score, count(*)::int as n
-       ${fromResponses(Boolean(query.trait))} where ${where.sql} group by 1, 2`
-    : // Without them, one range scan of the covering index per bucket (index-only), each grouped
-      // by score: no per-row bucket arithmetic and a hash of 11 scores instead of buckets × scores.
-      `select b.i as bucket, c.score, c.n from ${bucketsFrom(startsParam, where.param(instantsArray(ends)))}
-       cross join lateral (
-         select r.score, count(*)::int as n from responses r
-         where ${where.sql} and r.submitted_at >= b.s and r.submitted_at < b.e
-         group by r.score) as c`;
+  const rollups = { projectId, surveyId: scope.surveyId, kind: scope.kind };
+  const previousBucket = { starts: [previousRange.from], ends: [previousRange.to] };
+  // Without segment filters everything comes from the roll-ups (services/metrics-rollups.ts).
+  // Segment filters read the rows: one pass, each row put in its bucket by comparing instants
+  // (width_bucket), which the planner can run as a sequential scan.
   const [histogramRows, shownByBucket, previousCounts, previousShown] = await Promise.all([
-    database.query<{ bucket: number; score: number; n: number }>(histogramSql, where.params),
-    segmentFiltered ? null : shownEvents(database, projectId, scope, { starts, ends }),
-    totalHistogram(database, projectId, scope, query, previousRange),
     segmentFiltered
-      ? null
-      : shownEvents(database, projectId, scope, { starts: [previousRange.from], ends: [previousRange.to] }),
+      ? database.query<{ bucket: number; score: number; n: number }>(
+          `select width_bucket(r.submitted_at, ${startsParam}::timestamptz[]) as bucket, r.score, count(*)::int as n
+           ${fromResponses(Boolean(query.trait))} where ${where.sql} group by 1, 2`,
+          where.params,
+        )
+      : rollupHistogram(database, rollups, { starts, ends }),
+    segmentFiltered ? null : rollupShown(database, rollups, { starts, ends }),
+    segmentFiltered
+      ? totalHistogram(database, projectId, scope, query, previousRange)
+      : rollupHistogram(database, rollups, previousBucket).then(
+          (rows) => Object.fromEntries(rows.map((row) => [row.score, row.n])) as Histogram,
+        ),
+    segmentFiltered ? null : rollupShown(database, rollups, previousBucket),
   ]);
 
   const countsByBucket = new Map<number, Record<number, number>>();
