@@ -33,6 +33,17 @@ export function ensureWidgetBuilt(): void {
   }
 }
 
+/**
+ * The built ES module and the survey UI it imports from beside itself, by URL path, for a page that
+ * serves them from its own origin: `{ '/widget.mjs': …, '/widget-ui.<hash>.mjs': … }`.
+ */
+export function widgetModuleFiles(): Record<string, string> {
+  const core = join(widgetDir, 'dist/widget.mjs');
+  const ui = /widget-ui\.[0-9a-f]+\.mjs/.exec(readFileSync(core, 'utf8'))?.[0];
+  if (!ui) throw new Error('dist/widget.mjs names no survey UI module');
+  return { '/widget.mjs': core, [`/${ui}`]: join(widgetDir, 'dist', ui) };
+}
+
 /** axe-core's browser build, to inject into pages. */
 export const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

@@ -2,7 +2,6 @@
  * The ES module build in a single-page app: `identify` before `init` is kept, client-side route
  * changes re-evaluate the URL rules, and `track` shows an event-targeted survey.
  */
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchBrowser } from '../../browser.ts';
@@ -15,7 +14,7 @@ import {
   waitForResponses,
   watch,
   widget,
-  widgetDir,
+  widgetModuleFiles,
 } from '../support.ts';
 
 describe.skipIf(!hasChromium)('single-page app with the ES module', () => {
@@ -29,15 +28,8 @@ describe.skipIf(!hasChromium)('single-page app with the ES module', () => {
       surveys: { nps: { targeting: { urlInclude: ['/pricing'], delaySeconds: 0 } } },
     });
     browser = await launchBrowser();
-    // served from the page's own origin: the import map points at it
-    fixture = await serveFixture(
-      import.meta.dirname,
-      fixtureValues(server),
-      {},
-      {
-        '/widget.mjs': join(widgetDir, 'dist/widget.mjs'),
-      },
-    );
+    // served from the page's own origin (the import map points at it), with the survey UI it imports
+    fixture = await serveFixture(import.meta.dirname, fixtureValues(server), {}, widgetModuleFiles());
   });
   afterAll(async () => {
     await browser?.close();

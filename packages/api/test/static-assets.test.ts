@@ -47,6 +47,38 @@ describe('static assets', () => {
     await app.close();
   });
 
+  it('serves the survey UI files by their hashed names, cached for good, and nothing else by that route', async () => {
+    for (const file of ['widget-ui.0123456789.js', 'widget-ui.0123456789.mjs'])
+      fs.writeFileSync(path.join(widgetDir, file), `/* ${file} */`);
+    fs.writeFileSync(path.join(root, 'secret.js'), 'secret');
+    const app = await buildApp({ database, widgetDir, inboxDir });
+    try {
+      for (const file of ['widget-ui.0123456789.js', 'widget-ui.0123456789.mjs']) {
+        const reply = await app.inject({ url: `/${file}`, headers: { origin: 'https://shop.example' } });
+        expect(reply.statusCode).toBe(200);
+        expect(reply.body).toBe(`/* ${file} */`);
+        expect(reply.headers['content-type']).toMatch(/javascript/);
+        expect(reply.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+        expect(reply.headers['access-control-allow-origin']).toBe('*');
+        expect(reply.headers['cross-origin-resource-policy']).toBe('cross-origin');
+      }
+      // an older build's file that is gone, and names of any other shape
+      for (const url of [
+        '/widget-ui.abcdef0123.js',
+        '/widget-ui.0123456789.css',
+        '/widget-ui.012345678.js',
+        '/widget-ui.%2e%2e%2fsecret.js',
+        '/widget-ui.0123456789.js.br',
+      ]) {
+        const reply = await app.inject({ url });
+        expect(reply.statusCode, url).toBe(404);
+        expect(reply.headers['content-type'], url).toMatch(/problem\+json/);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
   it('sends the pre-compressed bundle the browser accepts, with its own ETag and the same headers', async () => {
     const code = `(()=>{${'console.log("closeloop");'.repeat(200)}})();`;
     const file = path.join(widgetDir, 'widget.js');

@@ -5,57 +5,13 @@
  *   init({ key: 'pk_…', apiUrl: 'https://feedback.example.com' });
  *
  * Every function is safe to call at any time (calls before `init` wait for it) and never throws.
+ * The survey UI is a separate module, imported only when a survey is about to show: an app's
+ * bundler splits it off, and the API's /widget.mjs imports it from beside itself.
  */
-import type { Traits } from './memory.ts';
-import { guard, warnOnce } from './safe.ts';
-import { createWidget, type Widget } from './widget.ts';
+import { type InitOptions, start } from './commands.ts';
 
+export { type InitOptions, identify, reset, show, track } from './commands.ts';
 export type { Traits, TraitValue } from './memory.ts';
 
-export interface InitOptions {
-  /** The project's public key (`pk_…`). */
-  key: string;
-  /** Where the Closeloop API is, e.g. `https://feedback.example.com`. */
-  apiUrl: string;
-  /** Your page's CSP nonce, used only by browsers without constructable stylesheets. */
-  nonce?: string;
-}
-
-type Command = 'identify' | 'track' | 'show' | 'reset';
-
-let widget: Widget | undefined;
-const waiting: [Command, unknown[]][] = [];
-
-const call = (name: Command, args: unknown[]) =>
-  guard(widget![name] as (...args: unknown[]) => void)(...args);
-
-const command =
-  (name: Command) =>
-  (...args: unknown[]): void => {
-    if (widget) call(name, args);
-    else waiting.push([name, args]);
-  };
-
 /** Starts the widget once per page; later calls are ignored. */
-export const init = guard((options: InitOptions): void => {
-  if (widget) return;
-  if (!/^pk_/.test(options?.key) || !options.apiUrl) {
-    warnOnce('init needs { key: "pk_…", apiUrl }');
-    return;
-  }
-  widget = createWidget(options);
-  widget.start();
-  for (const [name, args] of waiting.splice(0)) call(name, args);
-});
-
-/** Tells the widget who the visitor is; `traits.locale` picks the language, `traits.email` is kept with answers. */
-export const identify: (userId: string, traits?: Traits) => void = command('identify');
-
-/** Records an event of your app; surveys targeted at it may show. */
-export const track: (eventName: string) => void = command('track');
-
-/** Shows a survey now, whatever its targeting. */
-export const show: (surveyId: string) => void = command('show');
-
-/** Forgets the user and their traits (call it on logout); what each user answered stays remembered. */
-export const reset: () => void = command('reset');
+export const init = (options: InitOptions): void => start(options, () => import('./ui/index.ts'));

@@ -7,8 +7,13 @@
  *   window.closeloop = window.closeloop || function () { (closeloop.q = closeloop.q || []).push(arguments) };
  * and replaces the stub with the real command function.
  */
-import { identify, init, reset, show, track } from './index.ts';
+import { type InitOptions, identify, reset, show, start, track } from './commands.ts';
 import { guard, warnOnce } from './safe.ts';
+import { scriptUi } from './ui-loader.ts';
+
+/** The survey UI's file, beside this script (its name, with a content hash, is set by the build). */
+declare const CLOSELOOP_UI_FILE: string | undefined;
+const uiFile = typeof CLOSELOOP_UI_FILE === 'string' ? CLOSELOOP_UI_FILE : 'widget-ui.js';
 
 interface CommandFunction {
   (name: string, ...args: unknown[]): void;
@@ -21,6 +26,14 @@ guard(() => {
   const stub = win.closeloop;
   if (stub?.loaded) return; // the script is on the page twice
   const script = document.currentScript as HTMLScriptElement | null;
+  const data = script?.dataset;
+  const nonce = data?.nonce || script?.nonce;
+  const init = (options: InitOptions) =>
+    start(
+      { nonce, ...options },
+      // the UI comes from where this script came from, with the page's nonce
+      scriptUi(uiFile, script?.src || `${options?.apiUrl}/`, nonce),
+    );
   // a plain object, not `import * as`: the bundler's namespace helper walks its keys with for…in,
   // which throws at load on a page that added enumerable properties to Object.prototype
   const commands: Record<string, (...args: never[]) => void> = { identify, init, reset, show, track };
@@ -32,13 +45,11 @@ guard(() => {
   );
   closeloop.loaded = true;
   win.closeloop = closeloop;
-  const data = script?.dataset;
   if (data?.key) {
     init({
       key: data.key,
       // the API is where this script came from, unless data-api says otherwise
       apiUrl: data.api || new URL('.', script!.src).href,
-      nonce: data.nonce || script!.nonce,
     });
   }
   for (const args of Array.from(stub?.q ?? [])) closeloop(...(Array.from(args) as [string]));

@@ -3,12 +3,15 @@
  * one thing on the console.
  */
 
-let warned = false;
+// Kept on the page rather than in this module: the survey UI is a separate script with its own
+// copy of this module, and the page still gets one warning at most.
+const warned = Symbol.for('closeloop.warned');
+const page = globalThis as { [warned]?: boolean };
 
 /** Logs one `console.warn` for the whole page life; later calls are silent. */
 export function warnOnce(message: string, detail?: unknown): void {
-  if (warned) return;
-  warned = true;
+  if (page[warned]) return;
+  page[warned] = true;
   try {
     console.warn(`[closeloop] ${message}`, detail ?? '');
   } catch {
@@ -18,7 +21,7 @@ export function warnOnce(message: string, detail?: unknown): void {
 
 /** For tests: allow the next warning again. */
 export function resetWarnings(): void {
-  warned = false;
+  page[warned] = false;
 }
 
 /** Wraps an entry point so that any exception becomes one warning instead of an error in the host page. */

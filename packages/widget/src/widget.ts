@@ -1,15 +1,25 @@
-import type { ResponseInput, WidgetConfig } from '@closeloop/shared';
+import type { WidgetConfig } from '@closeloop/shared';
 import { scoreRanges } from '@closeloop/shared/kinds';
-import { cleanTraits, contextOf, respondentOf } from './context.ts';
-import { pickTexts, visitorLocale } from './locale.ts';
+import { cleanTraits } from './context.ts';
+import { visitorLocale } from './locale.ts';
 import { loadMemory, switchUser, updateMemory, type VisitorMemory } from './memory.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
 import { watchRoutes } from './routes.ts';
 import { guard, warnOnce } from './safe.ts';
 import { pageStorage, type StorageLike } from './storage.ts';
 import { isEligible, type WidgetSurvey } from './targeting.ts';
-import { openPanel, type Panel } from './ui/panel.ts';
+import type { Panel } from './ui/panel.ts';
+import type { LoadUi, SurveyUi } from './ui-loader.ts';
 import { uuid } from './uuid.ts';
+
+/** A survey made due, waiting for its delay (and then for the UI). */
+interface Pending {
+  /** What made it due: an event name, or null for the page view. */
+  trigger: string | null;
+  timer?: ReturnType<typeof setTimeout>;
+  /** Set when it no longer may show (route change, identify, reset, another survey shown). */
+  cancelled?: boolean;
+}
 
 export interface WidgetOptions {
   /** The project's public key (`pk_…`). */
@@ -18,6 +28,8 @@ export interface WidgetOptions {
   apiUrl: string;
   /** CSP nonce for the `<style>` fallback in browsers without constructable stylesheets. */
   nonce?: string | undefined;
+  /** Loads the survey UI; asked for only when a survey is due or `show` is called. */
+  loadUi: LoadUi;
   /** Injection points for tests. */
   window?: Window;
   fetch?: typeof fetch;
@@ -60,8 +72,10 @@ export function createWidget(options: WidgetOptions): Widget {
   const nav = win.navigator;
   let config: WidgetConfig | undefined;
   let panel: Panel | undefined;
-  /** Surveys waiting for their delay, with what triggered them (null: the page view). */
-  let timers: [ReturnType<typeof setTimeout>, string | null][] = [];
+  /** Surveys waiting for their delay (or, after it, for the UI), and what made them due (null: the page view). */
+  let pending: Pending[] = [];
+  let ui: Promise<SurveyUi> | undefined;
+  let failedUi: Promise<SurveyUi> | undefined;
   let stopped = false;
   let ready = Promise.resolve();
   // Events tracked and surveys asked for before the config arrived.
@@ -86,12 +100,35 @@ export function createWidget(options: WidgetOptions): Widget {
   const remember = (change: (stored: VisitorMemory) => void) => updateMemory(storage, options.key, change);
   /** Cancels the pending surveys, or only those waiting since the page view. */
   const clearTimers = (pageViewOnly?: boolean) => {
-    timers = timers.filter(([timer, trigger]) => {
-      const cancel = !pageViewOnly || trigger === null;
-      if (cancel) clearTimeout(timer);
+    pending = pending.filter((waiting) => {
+      const cancel = !pageViewOnly || waiting.trigger === null;
+      if (cancel) {
+        clearTimeout(waiting.timer);
+        waiting.cancelled = true;
+      }
       return !cancel;
     });
   };
+  const forget = (waiting: Pending) => {
+    pending = pending.filter((other) => other !== waiting);
+  };
+  /**
+   * The survey UI, loaded once, when first asked for. If it cannot be loaded nothing shows (and
+   * nothing is recorded as shown, so the survey is still due); the next page view, or route, tries
+   * again.
+   */
+  const surveyUi = () => {
+    if (!ui) {
+      const loading = options.loadUi();
+      loading.catch(() => {
+        failedUi = loading;
+      });
+      ui = loading;
+    }
+    return ui;
+  };
+  /** Starts loading the UI ahead of need (a survey's delay runs meanwhile). */
+  const prefetch = () => surveyUi().catch(() => undefined);
   const sendEvent = (surveyId: string, type: 'shown' | 'dismissed') =>
     outbox.add({ kind: 'event', item: { id: uuid(), surveyId, type, at: new Date(now()).toISOString() } });
 
@@ -103,55 +140,57 @@ export function createWidget(options: WidgetOptions): Widget {
       cooldownDays: config?.appearance.cooldownDays ?? 14,
     });
 
-  const open = (survey: WidgetSurvey): void => {
+  /** Shows a survey once the UI is there, unless it was cancelled meanwhile or another one opened. */
+  const open = (survey: WidgetSurvey, waiting?: Pending): void => {
+    if (panel || stopped || !config) return;
+    void surveyUi()
+      .then(
+        guard((loaded: SurveyUi) => {
+          if (!waiting?.cancelled) openWith(loaded, survey);
+        }),
+        (error) => warnOnce('survey could not be shown', error),
+      )
+      .finally(() => waiting && forget(waiting));
+  };
+
+  const openWith = (loaded: SurveyUi, survey: WidgetSurvey): void => {
     if (panel || stopped || !config) return;
     if (!doc.body) {
       doc.addEventListener(
         'DOMContentLoaded',
-        guard(() => open(survey)),
+        guard(() => openWith(loaded, survey)),
         { once: true },
       );
       return;
     }
-    const wanted = visitorLocale(memory().traits, doc, nav);
-    const chosen = pickTexts(survey.texts ?? {}, survey.defaultLocale, wanted);
-    if (!chosen) return;
-    clearTimers();
-    remember((stored) => {
-      stored.shown[survey.id] = stored.lastShownAt = now();
-    });
-    sendEvent(survey.id, 'shown');
-    let response: ResponseInput | undefined;
-    panel = openPanel({
-      document: doc,
+    const opened = loaded.openPanel({
+      window: win,
       survey,
-      texts: chosen.texts,
-      locale: chosen.locale,
+      locale: visitorLocale(memory().traits, doc, nav),
       appearance: config.appearance,
       nonce: options.nonce,
-      onScore(score) {
-        response = {
-          id: uuid(),
-          surveyId: survey.id,
-          score,
-          respondent: respondentOf(memory()),
-          context: contextOf(win, wanted),
-          submittedAt: new Date(now()).toISOString(),
-        };
+      responseId: uuid(),
+      visitor: memory,
+      now,
+      onResponse(response) {
         remember((stored) => {
           stored.answered[survey.id] = now();
         });
         outbox.add({ kind: 'response', item: response });
-      },
-      onComment(comment) {
-        // the same id again: the API adds the comment to the response it already has
-        if (response) outbox.add({ kind: 'response', item: { ...response, comment } });
       },
       onClose(answered) {
         panel = undefined;
         if (!answered) sendEvent(survey.id, 'dismissed');
       },
     });
+    if (!opened) return;
+    panel = opened;
+    clearTimers();
+    // recorded once it is on screen: a survey the UI failed to show is due again on a later page
+    remember((stored) => {
+      stored.shown[survey.id] = stored.lastShownAt = now();
+    });
+    sendEvent(survey.id, 'shown');
   };
 
   /**
@@ -163,13 +202,13 @@ export function createWidget(options: WidgetOptions): Widget {
     if (!config || panel) return;
     for (const survey of config.surveys) {
       if ((survey.targeting.onEvent ?? null) !== trigger || !eligible(survey)) continue;
-      timers.push([
-        setTimeout(
-          guard(() => eligible(survey) && open(survey)),
-          Math.max(0, survey.targeting.delaySeconds ?? 0) * 1000,
-        ),
-        trigger,
-      ]);
+      prefetch();
+      const waiting: Pending = { trigger };
+      waiting.timer = setTimeout(
+        guard(() => (eligible(survey) ? open(survey, waiting) : forget(waiting))),
+        Math.max(0, survey.targeting.delaySeconds ?? 0) * 1000,
+      );
+      pending.push(waiting);
     }
   };
 
@@ -180,11 +219,16 @@ export function createWidget(options: WidgetOptions): Widget {
    */
   const pageChanged = () => {
     clearTimers(true);
+    if (ui === failedUi) ui = undefined;
     evaluate(null);
   };
 
   const show = (surveyId: unknown) => {
-    if (!config) earlyShows.push(String(surveyId));
+    if (!config) {
+      earlyShows.push(String(surveyId));
+      // loaded while the config is on its way, so the survey shows as soon as the config is in
+      prefetch();
+    }
     const survey = config?.surveys.find((candidate) => candidate.id === surveyId);
     if (survey) open(survey);
   };

@@ -2,6 +2,8 @@
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as surveyUi from '../src/ui/index.ts';
+import { uiProperty } from '../src/ui-loader.ts';
 import { makeConfig, makeSurvey } from './helpers.ts';
 
 const server = setupServer();
@@ -14,12 +16,16 @@ describe('script tag loader', () => {
   it('takes the API from its own src, replays the queued commands and replaces the stub', async () => {
     const survey = makeSurvey({ targeting: { onEvent: 'opened-cart' } });
     const configRequests: URL[] = [];
+    const events: string[] = [];
     server.use(
       http.get('https://feedback.example.test/v1/widget/config', ({ request }) => {
         configRequests.push(new URL(request.url));
         return HttpResponse.json(makeConfig([survey]));
       }),
-      http.post('https://feedback.example.test/v1/events', () => new HttpResponse(null, { status: 202 })),
+      http.post('https://feedback.example.test/v1/events', async ({ request }) => {
+        events.push(...JSON.parse(await request.text()).events.map((event: { type: string }) => event.type));
+        return new HttpResponse(null, { status: 202 });
+      }),
     );
 
     // the documented stub, called before the script arrives
@@ -39,12 +45,33 @@ describe('script tag loader', () => {
     const script = document.createElement('script');
     script.src = 'https://feedback.example.test/widget.js';
     script.dataset.key = 'pk_loader';
-    vi.spyOn(document, 'currentScript', 'get').mockReturnValue(script);
+    script.nonce = 'page-nonce';
+    // The survey UI's script element: happy-dom runs no scripts, so this does what the UI file does
+    // when it runs (it leaves itself on its element), and the element's load event follows.
+    const settings = (window as unknown as { happyDOM: { settings: Record<string, boolean> } }).happyDOM
+      .settings;
+    settings.handleDisabledFileLoadingAsSuccess = true;
+    const inserted: HTMLScriptElement[] = [];
+    const append = document.head.append.bind(document.head);
+    vi.spyOn(document.head, 'append').mockImplementation((...nodes) => {
+      for (const node of nodes as (HTMLScriptElement & Record<string, unknown>)[]) {
+        inserted.push(node);
+        node[uiProperty] = surveyUi;
+      }
+      append(...nodes);
+    });
+    const currentScript = vi.spyOn(document, 'currentScript', 'get').mockReturnValue(script);
     await import('../src/loader.ts');
+    currentScript.mockRestore();
 
     expect(win.closeloop).not.toBe(stub);
     expect(win.closeloop.loaded).toBe(true);
     await vi.waitFor(() => expect(document.querySelector('closeloop-widget')).not.toBeNull());
+    // the UI came from beside widget.js, with the page's nonce, and its element is gone again
+    expect(inserted.map((element) => [element.src, element.getAttribute('nonce')])).toEqual([
+      ['https://feedback.example.test/widget-ui.js', 'page-nonce'],
+    ]);
+    expect(inserted[0]!.isConnected).toBe(false);
     expect(configRequests[0]!.searchParams.get('key')).toBe('pk_loader');
     const visitor = JSON.parse(localStorage.getItem('closeloop:pk_loader:visitor')!);
     expect(visitor.userId).toBe('user-1');
@@ -58,5 +85,7 @@ describe('script tag loader', () => {
     expect(warn.mock.calls[0]![0]).toBe(
       '[closeloop] unknown command nonsense; use identify, track, show or reset',
     );
+    // shown once it is on screen
+    await vi.waitFor(() => expect(events).toEqual(['shown']));
   });
 });

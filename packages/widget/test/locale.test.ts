@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { builtInLanguages, directionOf, stringsFor, Text } from '../src/i18n.ts';
 import { cleanLocale, pickTexts } from '../src/locale.ts';
+import { builtInLanguages, directionOf, stringsFor, Text } from '../src/ui/i18n.ts';
 
 describe('built-in strings', () => {
   it('exist for en, de, fr, es, pt, ja and ar, complete in each', () => {

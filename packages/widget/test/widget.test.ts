@@ -2,10 +2,13 @@
 import type { WidgetConfig } from '@closeloop/shared';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
+import { render } from 'preact';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetWarnings } from '../src/safe.ts';
-import { h } from '../src/ui/dom.ts';
-import { thanksMs } from '../src/ui/panel.ts';
+import { h } from '../src/ui/h.ts';
+import * as surveyUi from '../src/ui/index.ts';
+import { Survey } from '../src/ui/survey.ts';
+import type { LoadUi } from '../src/ui-loader.ts';
 import { createWidget, type Widget } from '../src/widget.ts';
 import { apiUrl, makeConfig, makeSurvey, memoryStorage, publicKey } from './helpers.ts';
 
@@ -56,14 +59,18 @@ function serveConfig(config: WidgetConfig | Response) {
   );
 }
 
+/** The survey UI as the ES module entry loads it (here without a network round trip). */
+const loadUi: LoadUi = async () => surveyUi;
+
 /** One page load of a site with the widget. */
-async function load(config?: WidgetConfig | Response, before?: (widget: Widget) => void) {
+async function load(config?: WidgetConfig | Response, before?: (widget: Widget) => void, ui = loadUi) {
   if (config) serveConfig(config);
   const widget = createWidget({
     key: publicKey,
     apiUrl,
     storage,
     fetch: (input, init) => globalThis.fetch(input, init),
+    loadUi: ui,
   });
   widgets.push(widget);
   before?.(widget);
@@ -78,6 +85,11 @@ const radios = () => [...shadow().querySelectorAll<HTMLElement>('[role=radio]')]
 const shown = () => vi.waitFor(() => expect(host()).not.toBeNull());
 /** Lets timers and pending requests run, then checks nothing appeared. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+/** Lets Preact apply a state change (it renders in a microtask). */
+const rendered = async () => {
+  await null;
+  await null;
+};
 
 describe('showing a survey', () => {
   it('renders an NPS radiogroup whose ends are labelled, inside an open shadow root', async () => {
@@ -178,6 +190,7 @@ describe('showing a survey', () => {
         storage,
         nonce: 'n0nce',
         fetch: (i, init) => globalThis.fetch(i, init),
+        loadUi,
       });
       widgets.push(widget);
       widget.start();
@@ -188,6 +201,85 @@ describe('showing a survey', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+});
+
+describe('the survey UI, loaded when a survey is due', () => {
+  it('is not loaded on a page view where no survey is due', async () => {
+    const loads = vi.fn(loadUi);
+    const widget = await load(
+      makeConfig([
+        makeSurvey({ targeting: { urlInclude: ['/pricing'] } }),
+        makeSurvey({ targeting: { onEvent: 'paid' } }),
+        makeSurvey({ targeting: { samplePercent: 0 } }),
+      ]),
+      undefined,
+      loads,
+    );
+    widget.track('signed-up');
+    await settle();
+    expect(loads).not.toHaveBeenCalled();
+    widget.track('paid');
+    await shown();
+    expect(loads).toHaveBeenCalledTimes(1);
+  });
+
+  it('starts loading as soon as a survey is due, while its delay runs', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const loads = vi.fn(loadUi);
+    await load(makeConfig([makeSurvey({ targeting: { delaySeconds: 5 } })]), undefined, loads);
+    expect(loads).toHaveBeenCalledTimes(1);
+    expect(host()).toBeNull();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(host()).not.toBeNull();
+    expect(loads).toHaveBeenCalledTimes(1);
+  });
+
+  it('on show(), loads while the config is still on its way', async () => {
+    const survey = makeSurvey({ targeting: { urlInclude: ['/never'] } });
+    let sendConfig = () => {};
+    const configSent = new Promise<void>((resolve) => {
+      sendConfig = resolve;
+    });
+    server.use(
+      http.get(`${apiUrl}v1/widget/config`, async () => {
+        await configSent;
+        return HttpResponse.json(makeConfig([survey]));
+      }),
+    );
+    const loads = vi.fn(loadUi);
+    const loading = load(undefined, (widget) => widget.show(survey.id), loads);
+    await settle();
+    expect(loads).toHaveBeenCalledTimes(1);
+    expect(host()).toBeNull();
+    sendConfig();
+    await loading;
+    await shown();
+  });
+
+  it('shows nothing, records nothing and throws nothing when it cannot be loaded; a later page view tries again', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const survey = makeSurvey({ recontact: { afterDays: 30 } });
+    const failing = vi.fn(() => Promise.reject(new Error('widget-ui.js: 404')));
+    const widget = await load(makeConfig([survey]), undefined, failing);
+    await settle();
+    widget.show(survey.id);
+    await settle();
+    expect(host()).toBeNull();
+    expect(failing).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(posted.events).toEqual([]);
+    expect(storage.getItem(`closeloop:${publicKey}:visitor`) ?? '{}').not.toContain(survey.id);
+
+    // a route change of a single-page app is a page view too
+    history.pushState(null, '', '/next');
+    await settle();
+    expect(failing).toHaveBeenCalledTimes(2);
+    widget.stop();
+
+    await load(makeConfig([survey]));
+    await shown();
+    await vi.waitFor(() => expect(posted.events.map((event) => event.type)).toEqual(['shown']));
   });
 });
 
@@ -226,7 +318,7 @@ describe('answering', () => {
     expect(posted.responses[1]).toEqual({ ...first, comment: 'The checkout is slow' });
 
     expect(shadow().querySelector('[aria-live=polite]')!.textContent).toBe('Merci!');
-    await vi.waitFor(() => expect(host()).toBeNull(), { timeout: thanksMs + 1000 });
+    await vi.waitFor(() => expect(host()).toBeNull(), { timeout: surveyUi.thanksMs + 1000 });
     expect(posted.events.map((event) => event.type)).toEqual(['shown']);
   });
 
@@ -234,6 +326,7 @@ describe('answering', () => {
     await load(makeConfig([makeSurvey()]));
     await shown();
     radios()[9]!.click();
+    await rendered();
     expect(shadow().querySelector('label')!.textContent).toBe('What did you like most?');
   });
 
@@ -241,6 +334,7 @@ describe('answering', () => {
     await load(makeConfig([makeSurvey()]));
     await shown();
     radios()[8]!.click();
+    await rendered();
     shadow().querySelector<HTMLButtonElement>('button[type=submit]')!.click();
     await settle();
     expect(posted.responses).toHaveLength(1);
@@ -266,14 +360,35 @@ describe('answering', () => {
 });
 
 describe('hostile pages', () => {
-  it('builds elements from their own attributes only, whatever the page put on Object.prototype', () => {
-    const attributes = Object.create(
-      { onclick: 'not a function', 'not an attribute': 1 },
-      { id: { value: 'cl-x', enumerable: true } },
-    );
-    const element = h('button', attributes, 'OK');
-    expect(element.id).toBe('cl-x');
-    expect(element.hasAttribute('not an attribute')).toBe(false);
+  it('renders and answers whatever the page put on Object.prototype', async () => {
+    const prototype = Object.prototype as Record<string, unknown>;
+    prototype.onclick = 'not a function';
+    prototype['not an attribute'] = 1;
+    const picked: number[] = [];
+    const container = document.createElement('div');
+    try {
+      render(
+        h(Survey, {
+          kind: 'nps',
+          texts: { question: 'Recommend us?' },
+          locale: 'en',
+          theme: 'auto',
+          onPick: (score: number) => picked.push(score),
+        }),
+        container,
+      );
+      const options = [...container.querySelectorAll<HTMLElement>('[role=radio]')];
+      expect(options).toHaveLength(11);
+      expect(options[0]!.hasAttribute('not an attribute')).toBe(false);
+      options[7]!.click();
+      await rendered();
+    } finally {
+      delete prototype.onclick;
+      delete prototype['not an attribute'];
+    }
+    expect(picked).toEqual([7]);
+    expect(container.querySelector('textarea')).not.toBeNull();
+    render(null, container);
   });
 });
 
@@ -290,6 +405,7 @@ describe('keyboard', () => {
     expect(focused()).toBe(0);
     key(radios()[0]!, 'ArrowRight');
     expect(focused()).toBe(1);
+    await rendered();
     expect(radios()[1]!.getAttribute('tabindex')).toBe('0');
     expect(radios().filter((radio) => radio.getAttribute('tabindex') === '0')).toHaveLength(1);
     key(radios()[1]!, 'End');
@@ -313,6 +429,7 @@ describe('keyboard', () => {
     expect(second!.isConnected && first!.isConnected).toBe(true);
     expect(shadow().querySelector('.root')).toBe(root);
     second!.click();
+    await rendered();
     expect(shadow().querySelector('.root')).toBe(root);
     expect(shadow().activeElement).toBe(shadow().querySelector('textarea'));
   });
@@ -325,8 +442,10 @@ describe('keyboard', () => {
     const live = shadow().querySelector('[aria-live=polite]')!;
     expect(live.textContent).toBe('');
     radios()[9]!.click();
+    await rendered();
     expect(shadow().querySelector('[aria-live=polite]')).toBe(live);
     shadow().querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+    await rendered();
     expect(shadow().querySelector('[aria-live=polite]')).toBe(live);
     expect(live.textContent).toBe('Merci!');
     expect(shadow().querySelectorAll('[aria-live]')).toHaveLength(1);
@@ -387,6 +506,7 @@ describe('keyboard', () => {
     await load(makeConfig([makeSurvey()]));
     await shown();
     radios()[9]!.click();
+    await rendered();
     const textarea = shadow().querySelector('textarea')!;
     textarea.value = 'とても';
     const composing = new KeyboardEvent('keydown', {
@@ -481,7 +601,7 @@ describe('which survey, when', () => {
     await settle();
     expect(host()).toBeNull();
     widget.show(survey.id);
-    expect(host()).not.toBeNull();
+    await shown();
   });
 
   it('does not ask again on the next page load before recontact.afterDays', async () => {

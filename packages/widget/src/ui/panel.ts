@@ -1,21 +1,29 @@
-import type { Appearance, SurveyTexts } from '@closeloop/shared';
-import { directionOf, stringsFor } from '../i18n.ts';
+import type { Appearance, ResponseInput } from '@closeloop/shared';
+import { render } from 'preact';
+import { contextOf, respondentOf } from '../context.ts';
+import { pickTexts } from '../locale.ts';
+import type { VisitorMemory } from '../memory.ts';
 import { guard } from '../safe.ts';
 import type { WidgetSurvey } from '../targeting.ts';
+import { h } from './h.ts';
 import { mountHost } from './host.ts';
 import { widgetCss } from './styles.ts';
-import { surveyView } from './survey.ts';
+import { Survey } from './survey.ts';
 
 export interface PanelOptions {
-  document: Document;
+  window: Window;
   survey: WidgetSurvey;
-  texts: SurveyTexts;
-  /** The locale of `texts`; built-in strings and direction follow it. */
+  /** The visitor's locale: the survey's texts are picked for it, and it goes with the response. */
   locale: string;
   appearance: Appearance;
   nonce?: string | undefined;
-  onScore(score: number): void;
-  onComment(comment: string): void;
+  /** The id of the response this panel gives (a UUID). */
+  responseId: string;
+  /** Who is answering, read when the score is chosen. */
+  visitor(): VisitorMemory;
+  now(): number;
+  /** The response when the score is chosen, and again with the comment when one is sent (same id). */
+  onResponse(response: ResponseInput): void;
   /** `answered` is false when the visitor closed it before choosing a score. */
   onClose(answered: boolean): void;
 }
@@ -30,9 +38,16 @@ export interface Panel {
 /** How long the thank-you stays before the panel closes by itself. */
 export const thanksMs = 4000;
 
-/** Shows one survey: owns its host element, its steps and focus handling. */
-export function openPanel(options: PanelOptions): Panel {
-  const doc = options.document;
+/**
+ * Shows one survey: owns its host element, renders the survey into it, composes the response,
+ * handles focus and closing. Shows nothing (undefined) for a survey without texts.
+ */
+export function openPanel(options: PanelOptions): Panel | undefined {
+  const { survey, window: win } = options;
+  const doc = win.document;
+  const chosen = pickTexts(survey.texts ?? {}, survey.defaultLocale, options.locale);
+  if (!chosen) return undefined;
+  let response: ResponseInput | undefined;
   const host = mountHost(doc, widgetCss(options.appearance), options.nonce);
   let answered = false;
   let closed = false;
@@ -55,35 +70,45 @@ export function openPanel(options: PanelOptions): Panel {
     clearTimeout(closeTimer);
     doc.removeEventListener('focusin', onFocus, true);
     const focusWasInside = !!host.shadow.activeElement;
+    render(null, host.container);
     host.remove();
     if (focusWasInside && previousFocus !== doc.body) previousFocus?.focus?.({ preventScroll: true });
     options.onClose(answered);
   });
 
-  const view = surveyView({
-    kind: options.survey.kind,
-    texts: options.texts,
-    strings: stringsFor(options.locale),
-    locale: options.locale,
-    dir: directionOf(options.locale),
-    theme: options.appearance.theme,
-    onPick: guard((score: number) => {
-      answered = true;
-      options.onScore(score);
-      view.comment(score);
-      focus('textarea');
+  render(
+    h(Survey, {
+      kind: survey.kind,
+      texts: chosen.texts,
+      locale: chosen.locale,
+      theme: options.appearance.theme,
+      onPick: guard((score: number) => {
+        answered = true;
+        response = {
+          id: options.responseId,
+          surveyId: survey.id,
+          score,
+          respondent: respondentOf(options.visitor()),
+          context: contextOf(win, options.locale),
+          submittedAt: new Date(options.now()).toISOString(),
+        };
+        options.onResponse(response);
+      }),
+      onComment: guard((comment: string) => {
+        // the same id again: the API adds the comment to the response it already has
+        if (comment && response) options.onResponse({ ...response, comment });
+        closeTimer = setTimeout(close, thanksMs);
+      }),
+      onClose: close,
+      // After the score the comment field takes focus; after the comment the field is gone, so focus
+      // stays in the panel (on its close button) while the thank-you is announced.
+      onStep: guard((step) => {
+        if (step === 'comment') focus('textarea');
+        if (step === 'thanks') focus('.close');
+      }),
     }),
-    // after the comment the text field is gone: focus stays in the panel (on its close button)
-    // while the thank-you is announced, and the panel closes by itself
-    onComment: guard((comment: string) => {
-      if (comment) options.onComment(comment);
-      view.thanks();
-      focus('.close');
-      closeTimer = setTimeout(close, thanksMs);
-    }),
-    onClose: close,
-  });
-  host.container.append(view.root);
+    host.container,
+  );
 
   // Take focus only when the visitor has nothing focused on the page: a survey appearing must never
   // steal keystrokes from a form being filled in.

@@ -18,14 +18,21 @@ export function textOn(hex: string): string {
   return 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5) > 0.179 ? '#000' : '#fff';
 }
 
-export function widgetCss({ brandColor, position }: Pick<Appearance, 'brandColor' | 'position'>): string {
+/**
+ * The stylesheet for an appearance. `contained`: the panel is placed in its positioned ancestor
+ * rather than in the viewport (the inbox's previews).
+ */
+export function widgetCss(
+  { brandColor, position }: Pick<Appearance, 'brandColor' | 'position'>,
+  contained?: boolean,
+): string {
   const brand = /^#[0-9a-f]{6}$/i.test(brandColor) ? brandColor : '#4f46e5';
   const bar = position === 'bottom-bar';
   const [vertical, horizontal] = position.split('-');
   const inset = bar
     ? 'left:0;right:0;bottom:0'
     : `${vertical}:16px;${horizontal}:16px;width:min(360px,100vw - 32px)`;
-  return `:host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483647!important;${inset.replace(/;|$/g, '!important;')}}
+  return `:host{all:initial!important;display:block!important;position:${contained ? 'absolute' : 'fixed'}!important;z-index:2147483647!important;${inset.replace(/;|$/g, '!important;')}}
 *{box-sizing:border-box;margin:0;font:inherit;color:inherit}
 .root{--bg:#fff;--fg:#1f2328;--mu:#57606a;--ln:#d0d7de;--op:#f6f8fa;--br:${brand};--on:${textOn(brand)};max-height:calc(100vh - 32px);max-height:calc(100dvh - 32px);overflow:auto;font:14px/1.4 system-ui,sans-serif;color:var(--fg);background:var(--bg);border:1px solid var(--ln);border-radius:${bar ? 0 : 12}px;box-shadow:0 8px 30px #0003;padding:16px;animation:in .2s}
 .dark{${dark}}
@@ -45,7 +52,9 @@ button{border:1px solid var(--ln);border-radius:6px;background:var(--op);font-we
 .ends{display:flex;justify-content:space-between;margin-top:6px;color:var(--mu);font-size:12px}
 textarea{display:block;width:100%;min-height:80px;padding:8px;border:1px solid var(--ln);border-radius:6px;background:var(--bg)}
 .send{margin-top:8px;padding:8px 16px}
-.thanks{font-weight:600}
+.thanks{font-weight:600;padding-inline-end:32px}
 :focus-visible{outline:2px solid var(--fg);outline-offset:2px}
-@media (max-width:400px){${bar ? '' : ':host{left:8px!important;right:8px!important;width:auto!important}'}.root{padding:12px 8px}.scale{gap:2px}}`;
+@media (max-width:400px){${bar ? '' : ':host{left:8px!important;right:8px!important;width:auto!important}'}.root{padding:12px 8px}.scale{gap:2px}}
+@media (max-width:319px){.nps{grid-auto-flow:row;grid-template-columns:repeat(6,1fr)}}
+@media (pointer:coarse){.opt{min-height:44px}.nps{grid-auto-flow:row;grid-template-columns:repeat(6,1fr)}.close{top:-10px;width:40px;height:40px}}`;
 }
