@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import { Webhook } from 'standardwebhooks';
@@ -328,5 +330,56 @@ describe.each(databaseTargets())('webhooks on $name', (target) => {
     });
     await app.deliveryWorker.drain();
     expect(receiver.received).toHaveLength(0);
+  });
+
+  it('posts a Slack Block Kit message for a slack-format endpoint, with the comment escaped', async () => {
+    await createWebhook({ url: receiver.url, events: ['followup.opened'], format: 'slack' });
+    const item = aResponse(surveyId, {
+      score: 2,
+      comment: 'Slow <!channel> & <https://evil.example|click>',
+      respondent: { externalId: 'cust-42' },
+    });
+    await send([item]);
+    const [entry] = await receiver.waitFor(1);
+    const message = JSON.parse(entry!.body) as { text: string; blocks: Record<string, unknown>[] };
+    const text = JSON.stringify(message.blocks);
+    expect(message.text).toContain('Follow-up opened: NPS 2 on Checkout NPS');
+    expect(text).toContain('*Score*');
+    expect(text).toContain('cust-42');
+    expect(text).toContain('Open');
+    expect(text).toContain('&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;');
+    expect(text).not.toContain('<!channel>');
+    const actions = message.blocks.find((block) => block.type === 'actions') as {
+      elements: { url: string }[];
+    };
+    expect(actions.elements[0]!.url).toMatch(new RegExp(`/inbox/#/responses/${item.id}$`));
+    // Slack format still carries the Standard Webhooks headers, and the same retries and log.
+    expect(entry!.headers['webhook-id']).toBeTruthy();
+  });
+
+  it('the example receiver verifies a signed response.created', async () => {
+    const example = fileURLToPath(
+      new URL('../../../examples/webhook-receiver/receiver.mjs', import.meta.url),
+    );
+    const hookSecret = await createWebhook({ url: 'http://127.0.0.1:1/', events: ['response.created'] });
+    const child = spawn(process.execPath, [example], {
+      env: { ...process.env, WEBHOOK_SECRET: hookSecret.secret, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      await expect.poll(() => output, { timeout: 10_000 }).toMatch(/listening on (http:\/\/\S+)\//);
+      const url = /listening on (http:\/\/\S+)/.exec(output)![1]!;
+      await asKey({ method: 'PATCH', url: `/v1/webhooks/${hookSecret.id}`, payload: { url } });
+      const item = aResponse(surveyId, { score: 3, comment: 'Checkout was slow' });
+      await send([item]);
+      await expect.poll(() => output, { timeout: 10_000 }).toContain(`response.created`);
+      expect(output).toContain('nps 3: "Checkout was slow"');
+    } finally {
+      child.kill();
+    }
   });
 });
