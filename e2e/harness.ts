@@ -47,6 +47,8 @@ export interface StartOptions {
   staff?: StaffRole[];
   /** Configuration overrides for the app, e.g. `{ smtpUrl }`. */
   config?: Partial<Config>;
+  /** The project's identity verification (default `off`: unsigned identities are merged). */
+  identityVerification?: 'off' | 'required';
 }
 
 /** Password of every staff user the harness creates. */
@@ -96,6 +98,8 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
     name: 'Browser test',
     allowedOrigins: options.allowedOrigins ?? [],
     appearance: { cooldownDays: options.cooldownDays ?? 0 },
+    // Browser tests of other features send unsigned identities; identity tests ask for `required`.
+    identityVerification: options.identityVerification ?? 'off',
   });
   const surveyIds = {} as StartedServer['surveys'];
   for (const kind of ['nps', 'csat', 'ces'] as const) {

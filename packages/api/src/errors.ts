@@ -54,6 +54,11 @@ export const Errors = {
     409,
     'The respondent of this response left no email address; there is nobody to reply to',
   ),
+  UnverifiedRecipient: define(
+    'unverified_recipient',
+    409,
+    'The address %s is not verified: anyone holding the public key could have typed it, so the reply may reach someone other than the customer. Send again with "confirmUnverified": true to reply anyway',
+  ),
   EmailNotConfigured: define(
     'email_not_configured',
     422,

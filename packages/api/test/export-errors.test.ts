@@ -53,7 +53,7 @@ describe.each(databaseTargets())('export when the database fails, on $name', (ta
     });
     expect(reply.statusCode).toBe(200);
     expect(reply.body).toBe(
-      `id,survey_id,kind,score,comment,submitted_at,received_at,url,locale,respondent_external_id,respondent_email,respondent_traits,follow_up_status,assignee_id,due_at,resolved_at,tags\r\n`,
+      `id,survey_id,kind,score,comment,submitted_at,received_at,url,locale,respondent_external_id,respondent_email,respondent_traits,follow_up_status,assignee_id,due_at,resolved_at,tags,identity,quarantined\r\n`,
     );
   });
 

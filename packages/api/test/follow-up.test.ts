@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aResponse, databaseTargets, useTestApp } from './helpers/app.ts';
+import { aResponse, databaseTargets, storeHistory, useTestApp } from './helpers/app.ts';
 import { storeResponse } from './helpers/role-matrix.ts';
 import { signIn } from './helpers/staff.ts';
 
@@ -350,13 +350,9 @@ describe.each(databaseTargets())('working a response on $name', (target) => {
       aResponse(project.surveyIds.nps, { score: 9, respondent, submittedAt: '2026-01-01T00:00:00.000Z' }),
       aResponse(project.surveyIds.csat, { score: 2, respondent, submittedAt: '2026-02-01T00:00:00.000Z' }),
       aResponse(project.surveyIds.nps, { score: 3, respondent, submittedAt: '2026-03-01T00:00:00.000Z' }),
-      aResponse(project.surveyIds.nps, { score: 3 }),
+      aResponse(project.surveyIds.nps, { score: 3, submittedAt: '2026-03-02T00:00:00.000Z' }),
     ];
-    await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/responses',
-      payload: { key: project.publicKey, responses: items },
-    });
+    await storeHistory(ctx, project, items);
     const history = await ctx.asKey(project.secretKey, {
       method: 'GET',
       url: `/v1/responses/${items[2]!.id}/history`,

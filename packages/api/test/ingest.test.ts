@@ -137,9 +137,11 @@ describe.each(databaseTargets())('POST /v1/responses on $name', (target) => {
     expect(people).toHaveLength(1);
   });
 
-  it('stores a response from the future at the time it arrived', async () => {
+  it('stores a response from a clock running a little ahead at the time it arrived', async () => {
     const project = await ctx.newProject();
-    const item = aResponse(project.surveyIds.nps, { submittedAt: '2999-01-01T00:00:00.000Z' });
+    const item = aResponse(project.surveyIds.nps, {
+      submittedAt: new Date(Date.now() + 4 * 60_000).toISOString(),
+    });
     await post({ key: project.publicKey, responses: [item] });
     const [row] = await storedResponses(ctx, project.projectId);
     expect(row!.submittedAt.getTime()).toBeLessThanOrEqual(Date.now());

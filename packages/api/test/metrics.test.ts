@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { aResponse, databaseTargets, type TestContext, type TestProject, useTestApp } from './helpers/app.ts';
+import {
+  aResponse,
+  databaseTargets,
+  storeHistory,
+  type TestContext,
+  type TestProject,
+  useTestApp,
+} from './helpers/app.ts';
 
 const at = (iso: string) => new Date(iso).toISOString();
 
@@ -35,12 +42,7 @@ async function seed(ctx: TestContext, project: TestProject) {
     aResponse(csat, { score: 4, submittedAt: at('2026-10-02T12:00:00Z') }),
     aResponse(csat, { score: 2, submittedAt: at('2026-10-02T12:00:00Z') }),
   ];
-  const posted = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/responses',
-    payload: { key: project.publicKey, responses: items },
-  });
-  expect(posted.statusCode).toBe(202);
+  await storeHistory(ctx, project, items);
   const shown = (iso: string, count: number) =>
     Array.from({ length: count }, () => ({
       id: crypto.randomUUID(),
@@ -319,20 +321,12 @@ describe.each(databaseTargets())('GET /v1/metrics on $name', (target) => {
     const project = await ctx.newProject();
     const { nps } = project.surveyIds;
     const context = (locale: string) => ({ url: 'https://shop.example/', locale });
-    const posted = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/responses',
-      payload: {
-        key: project.publicKey,
-        responses: [
-          aResponse(nps, { score: 10, submittedAt: at('2026-10-01T08:00:00Z'), context: context('en') }),
-          aResponse(nps, { score: 0, submittedAt: at('2026-10-01T09:00:00Z'), context: context('EN') }),
-          aResponse(nps, { score: 9, submittedAt: at('2026-10-01T10:00:00Z'), context: context('En') }),
-          aResponse(nps, { score: 9, submittedAt: at('2026-10-01T11:00:00Z'), context: context('de') }),
-        ],
-      },
-    });
-    expect(posted.statusCode).toBe(202);
+    await storeHistory(ctx, project, [
+      aResponse(nps, { score: 10, submittedAt: at('2026-10-01T08:00:00Z'), context: context('en') }),
+      aResponse(nps, { score: 0, submittedAt: at('2026-10-01T09:00:00Z'), context: context('EN') }),
+      aResponse(nps, { score: 9, submittedAt: at('2026-10-01T10:00:00Z'), context: context('En') }),
+      aResponse(nps, { score: 9, submittedAt: at('2026-10-01T11:00:00Z'), context: context('de') }),
+    ]);
     const range = 'from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z';
     const segments = (
       await ctx.asKey(project.secretKey, {
@@ -361,17 +355,11 @@ describe.each(databaseTargets())('metric buckets across DST changes and month en
     query: { interval: 'day' | 'month'; timezone: string; from: string; to: string },
   ): Promise<[string, string, number, number | null][]> {
     const project = await ctx.newProject();
-    const posted = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/responses',
-      payload: {
-        key: project.publicKey,
-        responses: answers.map(([submittedAt, score]) =>
-          aResponse(project.surveyIds.nps, { submittedAt, score }),
-        ),
-      },
-    });
-    expect(posted.statusCode).toBe(202);
+    await storeHistory(
+      ctx,
+      project,
+      answers.map(([submittedAt, score]) => aResponse(project.surveyIds.nps, { submittedAt, score })),
+    );
     const reply = await ctx.asKey(project.secretKey, {
       method: 'GET',
       url: `/v1/metrics?surveyId=${project.surveyIds.nps}&${new URLSearchParams(query)}`,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import type { Database } from '../src/db/client.ts';
+import { identitySignature } from '../src/services/identity.ts';
 import { createProject } from '../src/services/projects.ts';
 import { createStaffUser } from '../src/services/staff.ts';
 import { databaseTargets } from './helpers/app.ts';
@@ -16,6 +17,7 @@ describe.each(databaseTargets())('email replies on $name', (target) => {
   let unconfigured: App;
   let project: Awaited<ReturnType<typeof createProject>>;
   let npsId: string;
+  let identitySecret: string;
 
   beforeAll(async () => {
     database = await target.open();
@@ -33,6 +35,13 @@ describe.each(databaseTargets())('email replies on $name', (target) => {
       payload: { name: 'NPS', kind: 'nps', texts: { en: { question: 'Q?' } } },
     });
     npsId = survey.json().id;
+    identitySecret = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/project/identity-secret',
+        headers: { authorization: `Bearer ${project.secretKey}` },
+      })
+    ).json().secret;
   }, 60_000);
   afterAll(async () => {
     await app?.close();
@@ -41,8 +50,18 @@ describe.each(databaseTargets())('email replies on $name', (target) => {
     await database?.close();
   });
 
-  const store = async (respondent: object | undefined, comment = 'Delivery was late') => {
+  /** Stores a response; an external id is signed (verified) unless `signed` is false. */
+  const store = async (
+    respondent: { externalId?: string; email?: string } | undefined,
+    comment = 'Delivery was late',
+    signed = true,
+  ) => {
     const id = crypto.randomUUID();
+    if (respondent?.externalId && signed)
+      respondent = {
+        ...respondent,
+        signature: identitySignature(identitySecret, respondent.externalId),
+      } as object;
     const reply = await app.inject({
       method: 'POST',
       url: '/v1/responses',
@@ -188,7 +207,7 @@ describe.each(databaseTargets())('email replies on $name', (target) => {
         method: 'POST',
         url: `/v1/responses/${id}/replies`,
         headers: { authorization: `Bearer ${project.secretKey}` },
-        payload: { body: 'Hello' },
+        payload: { body: 'Hello', confirmUnverified: true },
       });
       expect(reply.statusCode).toBe(503);
       expect(reply.json().detail).toBe(
@@ -216,5 +235,51 @@ describe.each(databaseTargets())('email replies on $name', (target) => {
     });
     expect(reply.statusCode).toBe(400);
     expect(reply.json().errors[0].path).toBe('body');
+  });
+
+  it('refuses to reply to an unverified address (409 unverified_recipient) until the agent confirms', async () => {
+    // The customer, verified; then an attacker claims their id with another address, unsigned.
+    await store({ externalId: 'cust-takeover', email: 'customer@shop.example' });
+    const forged = await store(
+      { externalId: 'cust-takeover', email: 'attacker@evil.example' },
+      'Please write back',
+      false,
+    );
+    const agent = await signIn();
+    const before = smtp.received.length;
+    const refused = await app.inject({
+      method: 'POST',
+      url: `/v1/responses/${forged}/replies`,
+      headers: agent.headers,
+      payload: { body: 'Hello' },
+    });
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'unverified_recipient' });
+    expect(refused.json().detail).toContain('attacker@evil.example');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(smtp.received.length).toBe(before);
+
+    const confirmed = await app.inject({
+      method: 'POST',
+      url: `/v1/responses/${forged}/replies`,
+      headers: agent.headers,
+      payload: { body: 'Hello', confirmUnverified: true },
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(201);
+    // It goes to the claimed address, never to the verified customer's.
+    expect(confirmed.json().to).toBe('attacker@evil.example');
+    expect((await smtp.nextMessage()).to).toEqual(['attacker@evil.example']);
+  });
+
+  it('asks for confirmation before replying to an email-only respondent, who cannot be verified', async () => {
+    const id = await store({ email: 'someone@shop.example' });
+    const reply = await app.inject({
+      method: 'POST',
+      url: `/v1/responses/${id}/replies`,
+      headers: { authorization: `Bearer ${project.secretKey}` },
+      payload: { body: 'Hello' },
+    });
+    expect(reply.statusCode).toBe(409);
+    expect(reply.json().code).toBe('unverified_recipient');
   });
 });

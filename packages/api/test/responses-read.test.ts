@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { aResponse, databaseTargets, type TestContext, type TestProject, useTestApp } from './helpers/app.ts';
+import {
+  aResponse,
+  databaseTargets,
+  storeHistory,
+  type TestContext,
+  type TestProject,
+  useTestApp,
+} from './helpers/app.ts';
 
 async function seed(ctx: TestContext, project: TestProject) {
   const base = Date.parse('2026-10-01T12:00:00.000Z');
@@ -26,12 +33,7 @@ async function seed(ctx: TestContext, project: TestProject) {
     }),
     aResponse(project.surveyIds.nps, { score: 7, submittedAt: new Date(base + 240_000).toISOString() }),
   ];
-  const reply = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/responses',
-    payload: { key: project.publicKey, responses: items },
-  });
-  expect(reply.statusCode).toBe(202);
+  await storeHistory(ctx, project, items);
   return items;
 }
 

@@ -6,6 +6,7 @@ import { followUpRuleRoutes } from './follow-up-rules/index.ts';
 import { keyRoutes } from './keys/index.ts';
 import { metricsRoutes } from './metrics/index.ts';
 import { projectRoutes } from './project/index.ts';
+import { respondentRoutes } from './respondents/index.ts';
 import { exportResponsesRoute } from './responses/export.ts';
 import { readResponsesRoutes } from './responses/read.ts';
 import { surveyRoutes } from './surveys/index.ts';
@@ -37,4 +38,5 @@ export async function managementRoutes(management: FastifyInstance) {
   await management.register(keyRoutes);
   await management.register(projectRoutes);
   await management.register(webhookRoutes);
+  await management.register(respondentRoutes);
 }

@@ -29,6 +29,8 @@ export const csvColumns = [
   'due_at',
   'resolved_at',
   'tags',
+  'identity',
+  'quarantined',
 ] as const;
 
 /**
@@ -64,6 +66,8 @@ function csvRow(record: ResponseRecord): string {
     record.followUp.resolvedAt,
     // Tags may hold spaces but never commas, so a comma list splits back into the tags.
     record.followUp.tags.join(', '),
+    record.identity,
+    String(record.quarantined),
   ];
   return `${cells.map(csvCell).join(',')}\r\n`;
 }

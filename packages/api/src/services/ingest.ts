@@ -10,7 +10,13 @@ import { events, respondents, responses, type Traits } from '../db/schema/index.
 import { ConflictError, type FieldError, ValidationError } from '../errors.ts';
 import { catalogOf, type SurveyKindById } from './catalog.ts';
 import { applyRules } from './follow-up-rules.ts';
+import { type IdentityPolicy, identityPolicy, isValidSignature } from './identity.ts';
 import { enqueueWebhookMessages, ingestionEvents } from './webhook-outbox.ts';
+
+/** How far before its arrival a response may say it was given (the widget drops older answers). */
+export const maxResponseAgeMs = 7 * 24 * 60 * 60 * 1000;
+/** How far a visitor's clock may run ahead; a later `submittedAt` is refused. */
+export const maxClockSkewMs = 5 * 60 * 1000;
 
 /** The project's live surveys, from the per-process catalog (no round trip when cached). */
 async function liveSurveyKinds(db: Db, projectId: string): Promise<SurveyKindById> {
@@ -46,14 +52,64 @@ interface StoredRespondent {
   traits: Traits;
 }
 
-/** Upserts the batch's respondents; returns, per response id, its respondent as now stored. */
+/** How one response's identity is treated (see `classifyIdentities`). */
+type IdentityTreatment =
+  /** A valid signature of the external id: merged into the respondent, which becomes verified. */
+  | 'verified'
+  /** Unsigned, but the project lets unsigned identities merge (`off`) unless the respondent was verified. */
+  | 'merge-unverified'
+  /** Unsigned under `required`: kept on the response only. */
+  | 'claim'
+  /** No external id or email (traits at most). */
+  | 'anonymous';
+
+/** Decides, per response, whether its identity may change a stored respondent. */
+function classifyIdentities(items: ResponseInput[], policy: IdentityPolicy): Map<string, IdentityTreatment> {
+  const treatment = new Map<string, IdentityTreatment>();
+  const signedIds = new Set<string>();
+  for (const item of items) {
+    const respondent = item.respondent;
+    if (
+      respondent?.externalId &&
+      isValidSignature(policy.secret, respondent.externalId, respondent.signature)
+    )
+      signedIds.add(respondent.externalId);
+  }
+  for (const item of items) {
+    const respondent = item.respondent;
+    if (!respondent || (!respondent.externalId && !respondent.email)) {
+      treatment.set(item.id, 'anonymous');
+    } else if (
+      respondent.externalId &&
+      isValidSignature(policy.secret, respondent.externalId, respondent.signature)
+    ) {
+      treatment.set(item.id, 'verified');
+    } else if (
+      policy.verification === 'off' &&
+      // A respondent this very batch verifies is not changed by an unsigned claim beside it.
+      !(respondent.externalId && signedIds.has(respondent.externalId))
+    ) {
+      treatment.set(item.id, 'merge-unverified');
+    } else {
+      treatment.set(item.id, 'claim');
+    }
+  }
+  return treatment;
+}
+
+/**
+ * Upserts the batch's respondents; returns, per response id, its respondent as now stored. Only
+ * verified identities, and unsigned ones the project lets merge, change a stored respondent; an
+ * unsigned one never changes a respondent that was ever verified (such responses get no entry).
+ */
 async function upsertRespondents(
   tx: Tx,
   projectId: string,
   items: ResponseInput[],
+  treatment: Map<string, IdentityTreatment>,
 ): Promise<Map<string, StoredRespondent>> {
   const respondentByResponse = new Map<string, StoredRespondent>();
-  const known = new Map<string, { email?: string; traits: Record<string, unknown> }>();
+  const known = new Map<string, { email?: string; traits: Record<string, unknown>; verified: boolean }>();
   const byEmail = new Map<
     string,
     { email: string; traits: Record<string, unknown>; responseIds: string[] }
@@ -61,13 +117,15 @@ async function upsertRespondents(
   const anonymous: { id: string; traits: Record<string, unknown> }[] = [];
   for (const item of items) {
     const respondent = item.respondent;
-    if (!respondent) continue;
+    const how = treatment.get(item.id);
+    if (!respondent || how === 'claim') continue;
     if (respondent.externalId) {
       const earlier = known.get(respondent.externalId);
       known.set(respondent.externalId, {
         email: respondent.email ?? earlier?.email,
         traits: { ...earlier?.traits, ...respondent.traits },
-      } as { email?: string; traits: Record<string, unknown> });
+        verified: how === 'verified' || earlier?.verified === true,
+      } as { email?: string; traits: Record<string, unknown>; verified: boolean });
     } else if (respondent.email) {
       // Known only by email: one respondent per address (letter case aside).
       const address = respondent.email.toLowerCase();
@@ -93,6 +151,7 @@ async function upsertRespondents(
         externalId,
         email: value.email ?? null,
         traits: value.traits as Traits,
+        verified: value.verified,
       }));
     const rows = await tx
       .insert(respondents)
@@ -102,14 +161,18 @@ async function upsertRespondents(
         set: {
           email: sql`coalesce(excluded.email, ${respondents.email})`,
           traits: sql`${respondents.traits} || excluded.traits`,
+          verified: sql`${respondents.verified} or excluded.verified`,
           updatedAt: sql`now()`,
         },
+        // An unsigned identity never changes a respondent that was ever verified.
+        setWhere: sql`excluded.verified or not ${respondents.verified}`,
       })
       .returning({ id: respondents.id, externalId: respondents.externalId, traits: respondents.traits });
     const byExternal = new Map(rows.map((row) => [row.externalId!, { id: row.id, traits: row.traits }]));
     for (const item of items) {
       const externalId = item.respondent?.externalId;
-      if (externalId) respondentByResponse.set(item.id, byExternal.get(externalId)!);
+      const stored = externalId ? byExternal.get(externalId) : undefined;
+      if (stored && treatment.get(item.id) !== 'claim') respondentByResponse.set(item.id, stored);
     }
   }
   if (byEmail.size > 0) {
@@ -156,6 +219,21 @@ async function upsertRespondents(
   return respondentByResponse;
 }
 
+/** The identity columns of a response row: how it is known, and an unverified claim as sent. */
+function identityColumns(item: ResponseInput, how: IdentityTreatment, merged: boolean) {
+  if (how === 'anonymous') return { identity: 'anonymous' as const, claimedRespondent: null };
+  if (how === 'verified' && merged) return { identity: 'verified' as const, claimedRespondent: null };
+  const respondent = item.respondent!;
+  return {
+    identity: 'unverified' as const,
+    claimedRespondent: {
+      externalId: respondent.externalId ?? null,
+      email: respondent.email ?? null,
+      traits: (respondent.traits ?? {}) as Traits,
+    },
+  };
+}
+
 /** Postgres SQLSTATEs after which the whole transaction may simply run again. */
 const retryableStates = new Set(['40P01', '40001']); // deadlock detected, serialization failure
 
@@ -186,6 +264,16 @@ async function withRetry<T>(run: () => Promise<T>): Promise<T> {
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byId = <T extends { id: string }>(a: T, b: T) => compareText(a.id, b.id);
 
+export interface IngestOptions {
+  /**
+   * When the batch arrived (default: now): `submittedAt` is bounded by it and it is stored as
+   * `receivedAt`. Given only when importing history (tests, tools), never from a request.
+   */
+  receivedAt?: Date;
+  /** The project's identity secret and setting when the caller has them (else they are read). */
+  identity?: IdentityPolicy;
+}
+
 /**
  * Stores a batch of responses exactly once. Resolves only after the transaction has committed.
  * Throws a ValidationError (nothing stored) for unknown surveys and out-of-range scores, and a
@@ -195,14 +283,32 @@ export async function ingestResponses(
   db: Db,
   projectId: string,
   received: ResponseInput[],
+  options: IngestOptions = {},
 ): Promise<string[]> {
   // A blank comment is no comment: it must not block the real one a later send adds.
   const items = received.map((item) =>
     item.comment != null && item.comment.trim() === '' ? { ...item, comment: null } : item,
   );
   const errors: FieldError[] = [];
-  const kinds = await liveSurveyKinds(db, projectId);
+  const now = options.receivedAt ?? new Date();
+  const [kinds, policy] = await Promise.all([
+    liveSurveyKinds(db, projectId),
+    options.identity ?? identityPolicy(db, projectId),
+  ]);
   items.forEach((item, index) => {
+    // Bounded so nobody can rewrite history (backdating) or post into the future.
+    const submittedAt = Date.parse(item.submittedAt);
+    if (submittedAt < now.getTime() - maxResponseAgeMs) {
+      errors.push({
+        path: `responses.${index}.submittedAt`,
+        message: 'is more than 7 days before it arrived; answers that old are not accepted',
+      });
+    } else if (submittedAt > now.getTime() + maxClockSkewMs) {
+      errors.push({
+        path: `responses.${index}.submittedAt`,
+        message: 'is more than 5 minutes after it arrived',
+      });
+    }
     const kind = kinds.get(item.surveyId);
     if (!kind) {
       errors.push({ path: `responses.${index}.surveyId`, message: 'no survey with this id in this project' });
@@ -219,13 +325,13 @@ export async function ingestResponses(
 
   // In id order, so concurrent batches lock the same rows in the same order.
   const batch = [...unique.values()].sort(byId);
-  const now = new Date();
   const rules = await catalogOf(db).enabledRules(projectId);
+  const treatment = classifyIdentities(batch, policy);
   await withRetry(() =>
     db.transaction(async (tx) => {
       // In the order sent, so a respondent's later email and traits win over earlier ones; the
       // upsert sorts its own rows for locking.
-      const respondentOf = await upsertRespondents(tx, projectId, [...unique.values()]);
+      const respondentOf = await upsertRespondents(tx, projectId, [...unique.values()], treatment);
       const rows = await tx
         .insert(responses)
         .values(
@@ -239,11 +345,13 @@ export async function ingestResponses(
               score: item.score,
               comment: item.comment ?? null,
               respondentId: respondentOf.get(item.id)?.id ?? null,
+              ...identityColumns(item, treatment.get(item.id)!, respondentOf.has(item.id)),
               context: item.context,
               url: item.context.url,
               locale: item.context.locale ?? null,
               // A visitor's clock may run ahead; a response is never from the future.
               submittedAt: submittedAt > now ? now : submittedAt,
+              receivedAt: now,
             };
           }),
         )
@@ -251,7 +359,11 @@ export async function ingestResponses(
           target: [responses.projectId, responses.id],
           // Locks the stored row, so concurrent sends of one id take their turns; the comment is
           // added below.
-          set: { respondentId: sql`coalesce(${responses.respondentId}, excluded.respondent_id)` },
+          set: {
+            respondentId: sql`coalesce(${responses.respondentId}, excluded.respondent_id)`,
+            identity: sql`case when ${responses.identity} = 'anonymous' then excluded.identity else ${responses.identity} end`,
+            claimedRespondent: sql`coalesce(${responses.claimedRespondent}, excluded.claimed_respondent)`,
+          },
           setWhere: sql`${responses.surveyId} = excluded.survey_id and ${responses.score} = excluded.score`,
         })
         // xmax = 0 only on a row this statement inserted (not on one it updated).
@@ -278,7 +390,8 @@ export async function ingestResponses(
         kind: kinds.get(item.surveyId)!,
         score: item.score,
         comment: item.comment ?? null,
-        // Conditions on traits see everything known of the respondent, not only this send.
+        // Conditions on traits see everything known of the respondent, not only this send; an
+        // unverified claim only its own traits.
         traits: respondentOf.get(item.id)?.traits ?? item.respondent?.traits ?? {},
       });
       const inserted = new Set(rows.filter((row) => row.inserted).map((row) => row.id));

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-function randomBase62(length: number): string {
+export function randomBase62(length: number): string {
   // 256 % 62 leaves a bias; drawing from bytes below 248 (= 4 × 62) removes it.
   let out = '';
   while (out.length < length) {

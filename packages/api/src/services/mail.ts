@@ -48,7 +48,13 @@ export async function sendReply(
 ): Promise<EmailMessage> {
   const projectId = auth.projectId;
   const [row] = await db
-    .select({ comment: responses.comment, email: respondents.email, projectName: projects.name })
+    .select({
+      comment: responses.comment,
+      email: respondents.email,
+      verified: respondents.verified,
+      claimed: responses.claimedRespondent,
+      projectName: projects.name,
+    })
     .from(responses)
     .innerJoin(projects, eq(projects.id, responses.projectId))
     .leftJoin(
@@ -58,8 +64,13 @@ export async function sendReply(
     .where(and(eq(responses.projectId, projectId), eq(responses.id, responseId)))
     .limit(1);
   if (!row) throw new Errors.NotFound(`No response ${responseId} in this project`);
-  if (!row.email) throw new Errors.RespondentEmailUnknown();
+  // The stored respondent's address, else the one claimed on this response alone.
+  const to = row.email ?? row.claimed?.email ?? null;
+  if (!to) throw new Errors.RespondentEmailUnknown();
+  // Only a verified respondent's address is known to be theirs; any other may be an attacker's.
+  const verified = row.email !== null && row.verified === true;
   if (!mailer) throw new Errors.EmailNotConfigured();
+  if (!verified && reply.confirmUnverified !== true) throw new Errors.UnverifiedRecipient(to);
 
   let replyTo: string | undefined;
   if (auth.userId) {
@@ -75,7 +86,7 @@ export async function sendReply(
   try {
     ({ messageId } = await mailer.send({
       from,
-      to: row.email,
+      to,
       ...(replyTo ? { replyTo } : {}),
       subject,
       text,
@@ -95,7 +106,7 @@ export async function sendReply(
         senderKind: actor.kind === 'user' ? 'user' : 'secret_key',
         senderId: actor.id,
         senderName: actor.name,
-        toAddress: row.email!,
+        toAddress: to,
         subject,
         body: reply.body,
         messageId,
@@ -106,7 +117,13 @@ export async function sendReply(
         responseId,
         type: 'reply_sent',
         actor,
-        detail: { messageId: message!.id, to: row.email, subject, body: reply.body },
+        detail: {
+          messageId: message!.id,
+          to,
+          subject,
+          body: reply.body,
+          ...(verified ? {} : { unverifiedRecipient: true }),
+        },
       },
     ]);
     return message!;

@@ -13,6 +13,8 @@ export interface NewProject {
   allowedOrigins?: string[];
   appearance?: Partial<Appearance>;
   isDemo?: boolean;
+  /** Default `required` (only signed identities change respondents); the demo project is `off`. */
+  identityVerification?: 'off' | 'required';
 }
 
 export interface CreatedProject {
@@ -51,6 +53,7 @@ export async function createProject(db: Db, input: NewProject): Promise<CreatedP
         allowedOrigins: normalizeOrigins(input.allowedOrigins ?? []),
         appearance: appearanceSchema.parse(input.appearance ?? {}),
         isDemo: input.isDemo ?? false,
+        identityVerification: input.identityVerification ?? (input.isDemo ? 'off' : 'required'),
       })
       .returning();
     await tx.insert(secretKeys).values({

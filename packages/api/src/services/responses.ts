@@ -11,12 +11,18 @@ const recordColumns = {
     externalId: respondents.externalId,
     email: respondents.email,
     traits: respondents.traits,
+    verified: respondents.verified,
   },
 };
 
 type RecordRow = {
   response: typeof responses.$inferSelect;
-  respondent: { externalId: string | null; email: string | null; traits: Record<string, unknown> } | null;
+  respondent: {
+    externalId: string | null;
+    email: string | null;
+    traits: Record<string, unknown>;
+    verified: boolean;
+  } | null;
 };
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -34,8 +40,12 @@ export function toResponseRecord({ response, respondent }: RecordRow): ResponseR
           externalId: respondent.externalId,
           email: respondent.email,
           traits: respondent.traits as Traits,
+          verified: respondent.verified,
         }
       : null,
+    identity: response.identity,
+    claimedRespondent: response.claimedRespondent ?? null,
+    quarantined: response.quarantined,
     context: response.context,
     submittedAt: response.submittedAt.toISOString(),
     receivedAt: response.receivedAt.toISOString(),
@@ -104,6 +114,7 @@ export function responseFilters(
   if (query.to) conditions.push(lt(responses.submittedAt, new Date(query.to)));
   if (query.q) conditions.push(ilike(responses.comment, likePattern(query.q)));
   if (query.hasComment === true) conditions.push(sql`${responses.comment} <> ''`);
+  if (query.quarantined !== undefined) conditions.push(eq(responses.quarantined, query.quarantined));
   if (query.hasComment === false) conditions.push(sql`coalesce(${responses.comment}, '') = ''`);
   return conditions;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { surveys } from '../../src/db/schema/index.ts';
+import { ingestResponses } from '../../src/services/ingest.ts';
 import { createProject } from '../../src/services/projects.ts';
 
 export interface Target {
@@ -38,11 +39,20 @@ export interface TestProject {
   surveyIds: { nps: string; csat: string; ces: string };
 }
 
+export interface NewProjectOptions {
+  allowedOrigins?: string[];
+  identityVerification?: 'off' | 'required';
+}
+
 export interface TestContext {
   app: FastifyInstance;
   database: Database;
-  /** A new project with one NPS, one CSAT and one CES survey: each test isolates itself by making its own. */
-  newProject(options?: { allowedOrigins?: string[] }): Promise<TestProject>;
+  /**
+   * A new project with one NPS, one CSAT and one CES survey: each test isolates itself by making
+   * its own. Identity verification is `off` unless asked (tests of other features send unsigned
+   * identities); tests of verified identities pass `required`, the default of real projects.
+   */
+  newProject(options?: NewProjectOptions): Promise<TestProject>;
   /** `app.inject` with a Bearer key. */
   asKey(key: string, options: InjectOptions): Promise<LightMyRequestResponse>;
 }
@@ -63,8 +73,12 @@ export function useTestApp(target: Target): TestContext {
     Object.assign(context, {
       app,
       database,
-      newProject: async (options: { allowedOrigins?: string[] } = {}) => {
-        const created = await createProject(database.db, { name: 'Test project', ...options });
+      newProject: async (options: NewProjectOptions = {}) => {
+        const created = await createProject(database.db, {
+          name: 'Test project',
+          identityVerification: 'off',
+          ...options,
+        });
         const rows = await database.db
           .insert(surveys)
           .values(
@@ -103,4 +117,16 @@ export function aResponse(surveyId: string, overrides: Partial<ResponseInput> = 
     submittedAt: new Date().toISOString(),
     ...overrides,
   };
+}
+
+/**
+ * Stores responses of any age, each as if it had arrived when it was given (the widget endpoint
+ * only takes answers up to 7 days old): for tests about history, such as metrics.
+ */
+export async function storeHistory(ctx: TestContext, project: TestProject, items: ResponseInput[]) {
+  for (const item of items) {
+    await ingestResponses(ctx.database.db, project.projectId, [item], {
+      receivedAt: new Date(item.submittedAt),
+    });
+  }
 }

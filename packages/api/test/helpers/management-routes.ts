@@ -106,6 +106,8 @@ function followUpRoutes(): ManagementRoute[] {
     { method: 'DELETE', url: () => `/v1/keys/${someId}`, namesResource: false },
     { method: 'GET', url: () => '/v1/project', namesResource: false },
     { method: 'PATCH', url: () => '/v1/project', payload: () => ({ name: 'x' }), namesResource: false },
+    { method: 'POST', url: () => '/v1/project/identity-secret', namesResource: false },
+    { method: 'GET', url: () => '/v1/respondents/someone', namesResource: false },
     { method: 'GET', url: () => '/v1/auth/session', namesResource: false },
     { method: 'GET', url: () => '/v1/webhooks', namesResource: false },
     {

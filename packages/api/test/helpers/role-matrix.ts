@@ -324,6 +324,17 @@ export const roleCases: RoleCase[] = [
       return { method: 'POST', url: `/v1/webhooks/${id}/deliveries/${test.json().id}/retry` };
     },
   },
+  {
+    name: 'POST /v1/project/identity-secret',
+    least: 'admin',
+    request: () => ({ method: 'POST', url: '/v1/project/identity-secret' }),
+  },
+  // Respondents
+  {
+    name: 'GET /v1/respondents/:externalId',
+    least: 'viewer',
+    request: () => ({ method: 'GET', url: '/v1/respondents/r-1' }),
+  },
 ];
 
 /** A webhook subscribed to nothing the fixtures cause (its URL is never called in these tests). */

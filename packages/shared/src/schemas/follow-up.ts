@@ -91,6 +91,12 @@ export type Activity = z.infer<typeof activitySchema>;
 export const replyCreateSchema = z.object({
   subject: staffText(200).optional().describe('Default: "Re: your feedback"'),
   body: staffText(20_000),
+  confirmUnverified: z
+    .boolean()
+    .optional()
+    .describe(
+      'Send even though the address is not verified (anyone holding the public key could have typed it); without it such a reply is refused with 409 unverified_recipient',
+    ),
 });
 export type ReplyCreate = z.input<typeof replyCreateSchema>;
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { widgetPositions } from '../kinds.ts';
 import { isoDateTime, nameSchema } from './common.ts';
+import { identityVerificationSchema } from './respondents.ts';
 
 /** Appearance of the widget for a project. */
 export const appearanceSchema = z.object({
@@ -23,6 +24,8 @@ export const projectSettingsSchema = z.object({
   publicKey: z.string(),
   allowedOrigins: z.array(z.string()),
   appearance: appearanceSchema,
+  identityVerification: identityVerificationSchema,
+  hasIdentitySecret: z.boolean().describe('Whether an identity secret (idsec_…) has been made'),
   createdAt: isoDateTime,
 });
 export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
@@ -33,6 +36,7 @@ export const projectUpdateSchema = z
     name: nameSchema,
     allowedOrigins: z.array(z.string().max(300)).max(100),
     appearance: appearanceSchema,
+    identityVerification: identityVerificationSchema,
   })
   .partial()
   .strict();

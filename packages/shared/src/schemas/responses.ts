@@ -22,6 +22,13 @@ export const respondentInputSchema = z.object({
     .refine((traits) => Object.keys(traits).length <= limits.maxTraits, `at most ${limits.maxTraits} traits`)
     .optional()
     .describe('Attributes for segments, e.g. { "plan": "pro" }'),
+  signature: z
+    .string()
+    .max(200)
+    .optional()
+    .describe(
+      'Lowercase hex HMAC-SHA256 of externalId, keyed with the project identity secret (idsec_…) by the site backend; without it the identity is unverified',
+    ),
 });
 export type RespondentInput = z.infer<typeof respondentInputSchema>;
 
@@ -51,7 +58,7 @@ export const responseInputSchema = z.object({
   respondent: respondentInputSchema.optional(),
   context: responseContextSchema,
   submittedAt: instantSchema.describe(
-    'When the visitor answered (a time in the future is stored as the arrival time)',
+    'When the visitor answered: at most 7 days before the request arrives and at most 5 minutes after it (a time ahead of arrival is stored as the arrival time)',
   ),
 });
 export type ResponseInput = z.infer<typeof responseInputSchema>;
@@ -76,6 +83,21 @@ export const followUpSchema = z.object({
 });
 export type FollowUp = z.infer<typeof followUpSchema>;
 
+/** How a response's respondent is known. */
+export const responseIdentitySchema = z
+  .enum(['verified', 'unverified', 'anonymous'])
+  .describe(
+    'verified: a valid signature of the external id; unverified: an unsigned (or wrongly signed) claim; anonymous: no identity',
+  );
+export type ResponseIdentity = z.infer<typeof responseIdentitySchema>;
+
+/** A respondent as the site claimed it on one response (not merged into any stored respondent). */
+export const claimedRespondentSchema = z.object({
+  externalId: z.string().nullable(),
+  email: z.string().nullable(),
+  traits: z.record(z.string(), traitValue),
+});
+
 /** A response as the management API returns it. */
 export const responseRecordSchema = z.object({
   id: z.uuid(),
@@ -88,8 +110,17 @@ export const responseRecordSchema = z.object({
       externalId: z.string().nullable(),
       email: z.string().nullable(),
       traits: z.record(z.string(), traitValue),
+      verified: z.boolean(),
     })
-    .nullable(),
+    .nullable()
+    .describe('The stored respondent this response belongs to (null for an unverified claim)'),
+  identity: responseIdentitySchema,
+  claimedRespondent: claimedRespondentSchema
+    .nullable()
+    .describe('The identity as sent, when it was not verified: kept on this response only'),
+  quarantined: z
+    .boolean()
+    .describe('Over the counted budget: stored, but left out of metrics until staff accept it'),
   context: responseContextSchema,
   submittedAt: isoDateTime,
   receivedAt: isoDateTime,
@@ -124,6 +155,11 @@ export const responseListQuerySchema = z.object({
     .transform((value) => value === 'true')
     .optional()
     .describe('true: only responses with a comment; false: only those without'),
+  quarantined: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional()
+    .describe('true: only quarantined responses (over budget); false: only counted ones'),
   limit: integerFromQuery.min(1).max(200).default(50),
   cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
 });

@@ -1,3 +1,4 @@
+export * from './address-salts.ts';
 export * from './audit-log.ts';
 export * from './email-messages.ts';
 export * from './events.ts';

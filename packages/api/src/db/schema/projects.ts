@@ -18,5 +18,15 @@ export const projects = pgTable('projects', {
    * Null: kept until erased.
    */
   retentionDays: integer('retention_days'),
+  /**
+   * idsec_…: the key of the HMAC that the site's backend signs external ids with. Kept as given
+   * (not hashed) because verifying an HMAC needs the key itself; null until one is made.
+   */
+  identitySecret: text('identity_secret'),
+  /** `required`: only signed identities change a stored respondent; `off`: unsigned ones may too. */
+  identityVerification: text('identity_verification')
+    .$type<'off' | 'required'>()
+    .notNull()
+    .default('required'),
   ...timestamps,
 });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { jsonb, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, jsonb, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns.ts';
 import { projects } from './projects.ts';
 
@@ -16,6 +16,8 @@ export const respondents = pgTable(
     externalId: text('external_id'),
     email: text('email'),
     traits: jsonb('traits').$type<Traits>().notNull().default({}),
+    /** True once a response arrived with a valid signature of this external id. */
+    verified: boolean('verified').notNull().default(false),
     ...timestamps,
   },
   (table) => [

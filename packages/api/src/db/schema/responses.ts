@@ -1,10 +1,26 @@
 import type { FollowUpStatus, ResponseContext, SurveyKind } from '@closeloop/shared';
 import { sql } from 'drizzle-orm';
-import { foreignKey, index, jsonb, pgTable, primaryKey, smallint, text, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  foreignKey,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { instant } from './columns.ts';
 import { projects } from './projects.ts';
 import { respondents } from './respondents.ts';
 import { surveys } from './surveys.ts';
+
+export interface ClaimedRespondent {
+  externalId: string | null;
+  email: string | null;
+  traits: Record<string, string | number | boolean | null>;
+}
 
 export const responses = pgTable(
   'responses',
@@ -20,6 +36,17 @@ export const responses = pgTable(
     score: smallint('score').notNull(),
     comment: text('comment'),
     respondentId: uuid('respondent_id'),
+    /** How the respondent is known: a signed identity, an unsigned claim, or none. */
+    identity: text('identity')
+      .$type<'verified' | 'unverified' | 'anonymous'>()
+      .notNull()
+      .default('anonymous'),
+    /** An unverified identity as claimed: kept on the response only, never merged into a respondent. */
+    claimedRespondent: jsonb('claimed_respondent').$type<ClaimedRespondent>(),
+    /** Keyed hash of the client address (daily key), for the per-address budget. */
+    clientHash: text('client_hash'),
+    /** Over the counted budget: stored, but out of metrics and segments until accepted. */
+    quarantined: boolean('quarantined').notNull().default(false),
     context: jsonb('context').$type<ResponseContext>().notNull(),
     url: text('url').notNull(),
     locale: text('locale'),
@@ -47,5 +74,10 @@ export const responses = pgTable(
     index('responses_survey_submitted_idx').on(table.projectId, table.surveyId, table.submittedAt),
     index('responses_follow_up_idx').on(table.projectId, table.followUpStatus, table.dueAt),
     index('responses_respondent_idx').on(table.projectId, table.respondentId),
+    // The per-address budget counts an address's recent responses to a survey.
+    index('responses_client_budget_idx')
+      .on(table.projectId, table.surveyId, table.clientHash, table.receivedAt)
+      .where(sql`${table.clientHash} is not null`),
+    index('responses_quarantine_idx').on(table.projectId, table.receivedAt).where(sql`${table.quarantined}`),
   ],
 );

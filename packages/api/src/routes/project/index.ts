@@ -1,9 +1,15 @@
-import { type ProjectSettings, projectSettingsSchema, projectUpdateSchema } from '@closeloop/shared';
+import {
+  identitySecretSchema,
+  type ProjectSettings,
+  projectSettingsSchema,
+  projectUpdateSchema,
+} from '@closeloop/shared';
 import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { projects } from '../../db/schema/index.ts';
 import { ValidationError } from '../../errors.ts';
 import { projectIdOf } from '../../plugins/auth.ts';
+import { rotateIdentitySecret } from '../../services/identity.ts';
 import { InvalidOriginError, normalizeOrigins, type ProjectRow } from '../../services/projects.ts';
 import { managementErrors as errors, managementSecurity as security } from '../security.ts';
 
@@ -13,6 +19,8 @@ const toSettings = (row: ProjectRow): ProjectSettings => ({
   publicKey: row.publicKey,
   allowedOrigins: row.allowedOrigins,
   appearance: row.appearance,
+  identityVerification: row.identityVerification,
+  hasIdentitySecret: row.identitySecret !== null,
   createdAt: row.createdAt.toISOString(),
 });
 
@@ -75,5 +83,21 @@ export const projectRoutes: FastifyPluginAsyncZod = async (app) => {
         .returning();
       return toSettings(row!);
     },
+  );
+
+  app.post(
+    '/v1/project/identity-secret',
+    {
+      schema: {
+        tags: ['project'],
+        summary: 'Make a new identity secret (idsec_…); the previous one stops verifying at once',
+        description:
+          'Your backend signs each external id: lowercase hex HMAC-SHA256 keyed with the whole idsec_… string, message = externalId. The widget sends it with identify(id, traits, { signature }). The secret is in this answer only.',
+        security,
+        response: { 200: identitySecretSchema, ...errors },
+      },
+      config: { access: 'admin' },
+    },
+    async (request) => ({ secret: await rotateIdentitySecret(app.db, projectIdOf(request)) }),
   );
 };

@@ -30,7 +30,9 @@ export const createResponsesRoute: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const project = request.widgetProject!;
-      const accepted = await ingestResponses(app.db, project.id, request.body.responses);
+      const accepted = await ingestResponses(app.db, project.id, request.body.responses, {
+        identity: { secret: project.identitySecret, verification: project.identityVerification },
+      });
       return reply.code(202).send({ accepted });
     },
   );
