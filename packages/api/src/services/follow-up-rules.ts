@@ -232,7 +232,7 @@ async function resolveAssignees(
     const [row] = await tx
       .update(followUpRules)
       .set({ roundRobinCount: sql`${followUpRules.roundRobinCount} + ${responseIds.length}` })
-      .where(eq(followUpRules.id, ruleId))
+      .where(and(eq(followUpRules.projectId, projectId), eq(followUpRules.id, ruleId)))
       .returning({ count: followUpRules.roundRobinCount });
     const first = (row?.count ?? responseIds.length) - responseIds.length;
     responseIds.forEach((responseId, index) => {

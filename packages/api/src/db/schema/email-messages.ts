@@ -1,4 +1,4 @@
-import { foreignKey, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { foreignKey, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { instant } from './columns.ts';
 import { projects } from './projects.ts';
 import { responses } from './responses.ts';
@@ -7,7 +7,7 @@ import { responses } from './responses.ts';
 export const emailMessages = pgTable(
   'email_messages',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     projectId: uuid('project_id')
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
@@ -23,6 +23,8 @@ export const emailMessages = pgTable(
     createdAt: instant('created_at').notNull().defaultNow(),
   },
   (table) => [
+    // (project_id, id): a tenant table, distributable by project.
+    primaryKey({ columns: [table.projectId, table.id] }),
     foreignKey({
       columns: [table.projectId, table.responseId],
       foreignColumns: [responses.projectId, responses.id],

@@ -1,5 +1,5 @@
 import type { RuleConditions, RuleEffects } from '@closeloop/shared';
-import { boolean, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns.ts';
 import { projects } from './projects.ts';
 
@@ -7,7 +7,7 @@ import { projects } from './projects.ts';
 export const followUpRules = pgTable(
   'follow_up_rules',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     projectId: uuid('project_id')
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
@@ -20,5 +20,9 @@ export const followUpRules = pgTable(
     roundRobinCount: integer('round_robin_count').notNull().default(0),
     ...timestamps,
   },
-  (table) => [index('follow_up_rules_project_idx').on(table.projectId, table.position)],
+  (table) => [
+    // (project_id, id): a tenant table, distributable by project.
+    primaryKey({ columns: [table.projectId, table.id] }),
+    index('follow_up_rules_project_idx').on(table.projectId, table.position),
+  ],
 );
