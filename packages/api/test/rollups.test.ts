@@ -13,7 +13,7 @@ async function rollupsAndRows(ctx: TestContext, projectId: string) {
     ctx.database.query<{ key: string; n: number }>(
       `select survey_id || ' ' || to_char(date_bin('15 minutes', submitted_at, timestamptz '2000-01-01Z') at time zone 'UTC',
                 'YYYY-MM-DD HH24:MI') || ' ' || score as key, count(*)::int as n
-       from responses where project_id = $1 group by 1 order by 1`,
+       from responses where project_id = $1 and not quarantined group by 1 order by 1`,
       [projectId],
     ),
     ctx.database.query<{ key: string; shown: number; dismissed: number }>(
@@ -117,6 +117,21 @@ describe.each(databaseTargets())('metrics roll-ups on $name', (target) => {
     await ctx.database.query(`update responses set tags = '{seen}' where project_id = $1`, [
       project.projectId,
     ]);
+    // Quarantined responses are left out; accepting one counts it.
+    await ctx.database.query(
+      'update responses set quarantined = true where project_id = $1 and score in (4, 5)',
+      [project.projectId],
+    );
+    await expectKeptRight(ctx, project.projectId);
+    await ctx.database.query('update responses set quarantined = false where project_id = $1 and score = 4', [
+      project.projectId,
+    ]);
+    await expectKeptRight(ctx, project.projectId);
+    const [left] = await ctx.database.query<{ n: number }>(
+      `select coalesce(sum(responses), 0)::int as n from response_rollups where project_id = $1 and score = 5`,
+      [project.projectId],
+    );
+    expect(left!.n).toBe(0);
     await ctx.database.query('delete from responses where project_id = $1 and score > 7', [
       project.projectId,
     ]);

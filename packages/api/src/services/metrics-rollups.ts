@@ -94,7 +94,7 @@ export async function rollupHistogram(
            cross join lateral (
              select r.score, count(*)::int as n from responses r
              where r.project_id = $1 and ${scope.surveyId ? 'r.survey_id = $5::uuid' : 'r.kind = $5'}
-               and r.submitted_at >= b.s and r.submitted_at < b.e
+               and r.submitted_at >= b.s and r.submitted_at < b.e and not r.quarantined
              group by r.score) as c`,
           [
             scope.projectId,
