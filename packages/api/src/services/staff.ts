@@ -1,8 +1,9 @@
-import type { StaffRole, StaffUser } from '@closeloop/shared';
-import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { roleAtLeast, type StaffRole, type StaffUser, type StaffUserUpdate } from '@closeloop/shared';
+import { and, asc, count, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { setupTokens, staffSessions, staffUsers } from '../db/schema/index.ts';
+import { projects, setupTokens, staffSessions, staffUsers } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
+import type { Auth } from './auth.ts';
 import { generateKey, hashKey } from './keys.ts';
 import { hashPassword } from './passwords.ts';
 
@@ -23,6 +24,16 @@ export function toStaffUser(row: StaffUserRow): StaffUser {
   };
 }
 
+/** The staff user with an email address, whatever its letter case (emails are unique in any case). */
+export async function findStaffUserByEmail(db: Db | Tx, email: string): Promise<StaffUserRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(staffUsers)
+    .where(sql`lower(${staffUsers.email}) = ${email.toLowerCase()}`)
+    .limit(1);
+  return row;
+}
+
 export interface NewStaffUser {
   email: string;
   name: string;
@@ -36,11 +47,7 @@ export interface NewStaffUser {
  */
 export async function createStaffUser(db: Db | Tx, projectId: string, input: NewStaffUser) {
   const email = input.email.trim().toLowerCase();
-  const [taken] = await db
-    .select({ id: staffUsers.id, projectId: staffUsers.projectId, deactivatedAt: staffUsers.deactivatedAt })
-    .from(staffUsers)
-    .where(sql`lower(${staffUsers.email}) = ${email}`)
-    .limit(1);
+  const taken = await findStaffUserByEmail(db, email);
   if (taken?.deactivatedAt && taken.projectId === projectId) {
     throw new Errors.EmailTaken(
       `The staff user with the email ${email} is deactivated; reactivate them instead (PATCH /v1/users/${taken.id} with {"active": true})`,
@@ -132,4 +139,123 @@ export async function findUsableSetupToken(db: Db | Tx, token: string) {
     .from(staffUsers)
     .where(eq(staffUsers.projectId, row.projectId));
   return total === 0 ? row : undefined;
+}
+
+const notFound = (id: string) => new Errors.NotFound(`No staff user ${id} in this project`);
+const cannotDeactivateSelf = () => new Errors.Forbidden('You cannot deactivate yourself; ask another admin');
+
+function requireOwnerFor(auth: Auth, what: string) {
+  if (auth.role !== 'owner') throw new Errors.Forbidden(`Only an owner can ${what}`);
+}
+
+/** Refuses a change that would leave the project without an active owner. */
+async function keepAnOwner(tx: Tx, projectId: string, leavingUserId: string) {
+  // One owner change of a project at a time, so two owners demoting each other at once cannot
+  // both see the other as the owner that stays. (No key update: adding staff is not held up.)
+  await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).for('no key update');
+  const [row] = await tx
+    .select({ total: count() })
+    .from(staffUsers)
+    .where(
+      and(
+        eq(staffUsers.projectId, projectId),
+        eq(staffUsers.role, 'owner'),
+        isNull(staffUsers.deactivatedAt),
+        ne(staffUsers.id, leavingUserId),
+      ),
+    );
+  if ((row?.total ?? 0) === 0) throw new Errors.LastOwner();
+}
+
+/** The staff users of a project (deactivated ones too), oldest first. */
+export async function listStaffUsers(db: Db, projectId: string): Promise<StaffUser[]> {
+  const rows = await db
+    .select()
+    .from(staffUsers)
+    .where(eq(staffUsers.projectId, projectId))
+    .orderBy(asc(staffUsers.createdAt), asc(staffUsers.id));
+  return rows.map(toStaffUser);
+}
+
+/** Adds a staff user to the caller's project; only an owner adds an owner. */
+export async function addStaffUser(db: Db, auth: Auth, input: NewStaffUser): Promise<StaffUser> {
+  if (input.role === 'owner') requireOwnerFor(auth, 'add an owner');
+  return toStaffUser(await createStaffUser(db, auth.projectId, input));
+}
+
+/**
+ * Changes a staff user. Anyone changes their own name and password; everything else needs an
+ * admin, and an owner for owners. Nobody deactivates themselves, a project keeps an active owner,
+ * and a new password signs out the user's other sessions.
+ */
+export async function updateStaffUser(
+  db: Db,
+  auth: Auth,
+  id: string,
+  changes: StaffUserUpdate,
+): Promise<StaffUser> {
+  const { name, role, password, active } = changes;
+  const isSelf = auth.userId === id;
+  if (!isSelf || role !== undefined || active !== undefined) {
+    if (!roleAtLeast(auth.role, 'admin')) {
+      throw new Errors.Forbidden('Changing other staff users, roles or who is active needs the admin role');
+    }
+  }
+  if (isSelf && active === false) throw cannotDeactivateSelf();
+  const updated = await db.transaction(async (tx) => {
+    const [target] = await tx
+      .select()
+      .from(staffUsers)
+      .where(and(eq(staffUsers.projectId, auth.projectId), eq(staffUsers.id, id)))
+      .for('update');
+    if (!target) throw notFound(id);
+    if ((target.role === 'owner' && !isSelf) || role === 'owner') {
+      requireOwnerFor(auth, 'change an owner or make one');
+    }
+    const leavesOwners = (role !== undefined && role !== 'owner') || active === false;
+    if (target.role === 'owner' && leavesOwners) await keepAnOwner(tx, auth.projectId, id);
+    const now = new Date();
+    let [row] = await tx
+      .update(staffUsers)
+      .set({
+        ...(name !== undefined ? { name } : {}),
+        ...(role !== undefined ? { role } : {}),
+        ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
+        updatedAt: now,
+      })
+      .where(eq(staffUsers.id, id))
+      .returning();
+    if (password !== undefined) {
+      // A new password signs out every other session of that user.
+      await tx
+        .delete(staffSessions)
+        .where(
+          and(
+            eq(staffSessions.userId, id),
+            auth.sessionId ? ne(staffSessions.id, auth.sessionId) : undefined,
+          ),
+        );
+    }
+    if (active !== undefined) row = await setStaffUserActive(tx, row!, active, now);
+    return row!;
+  });
+  return toStaffUser(updated);
+}
+
+/** Deactivates a staff user (signs them out); not oneself, an owner only by an owner, never the last owner. */
+export async function deactivateStaffUser(db: Db, auth: Auth, id: string): Promise<void> {
+  if (auth.userId === id) throw cannotDeactivateSelf();
+  await db.transaction(async (tx) => {
+    const [target] = await tx
+      .select()
+      .from(staffUsers)
+      .where(and(eq(staffUsers.projectId, auth.projectId), eq(staffUsers.id, id)))
+      .for('update');
+    if (!target) throw notFound(id);
+    if (target.role === 'owner') {
+      requireOwnerFor(auth, 'deactivate an owner');
+      await keepAnOwner(tx, auth.projectId, id);
+    }
+    await setStaffUserActive(tx, target, false);
+  });
 }

@@ -1,25 +1,18 @@
-import { loginSchema, problemSchema, type Session, sessionSchema, setupSchema } from '@closeloop/shared';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { loginSchema, problemSchema, sessionSchema, setupSchema } from '@closeloop/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { projects, setupTokens, staffUsers } from '../../db/schema/index.ts';
 import { Errors } from '../../errors.ts';
-import { hashKey } from '../../services/keys.ts';
-import { decoyPasswordHash, verifyPassword } from '../../services/passwords.ts';
+import { authOf } from '../../plugins/auth.ts';
+import { sessionCookie } from '../../services/sessions.ts';
 import {
-  createSession,
-  deleteSession,
-  findSession,
-  sameSecret,
-  sessionCookie,
-} from '../../services/sessions.ts';
-import {
-  createStaffUser,
-  findUsableSetupToken,
-  type StaffUserRow,
-  toStaffUser,
-} from '../../services/staff.ts';
+  currentSession,
+  type StartedSession,
+  setUpFirstOwner,
+  setupTokenProjectName,
+  signIn,
+  signOut,
+} from '../../services/sign-in.ts';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 429: problemSchema };
 
@@ -31,30 +24,15 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     if (request.method !== 'POST' || request.url.startsWith('/v1/auth/logout')) return;
     if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) throw new Errors.JsonRequired();
   });
-  const startSession = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    user: StaffUserRow,
-  ): Promise<Session> => {
-    const { token, session } = await createSession(app.db, user, request.headers['user-agent']);
-    await app.db.update(staffUsers).set({ lastLoginAt: new Date() }).where(eq(staffUsers.id, user.id));
-    const [project] = await app.db
-      .select({ id: projects.id, name: projects.name, publicKey: projects.publicKey })
-      .from(projects)
-      .where(eq(projects.id, user.projectId));
-    reply.setCookie(sessionCookie, token, {
+  const setSessionCookie = (request: FastifyRequest, reply: FastifyReply, started: StartedSession) => {
+    reply.setCookie(sessionCookie, started.token, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
       secure: request.protocol === 'https',
-      expires: session.expiresAt,
+      expires: started.expiresAt,
     });
-    return {
-      user: toStaffUser({ ...user, lastLoginAt: new Date() }),
-      project: project!,
-      csrfToken: session.csrfToken,
-      expiresAt: session.expiresAt.toISOString(),
-    };
+    return started.session;
   };
 
   // Failed sign-ins per address and email. Every attempt takes a turn before the password is
@@ -79,25 +57,20 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const email = request.body.email.trim().toLowerCase();
-      const [user] = await app.db
-        .select()
-        .from(staffUsers)
-        .where(sql`lower(${staffUsers.email}) = ${email}`)
-        .limit(1);
-      attemptKeys.set(request, `login|${request.ip}|${email}|${user?.lastLoginAt?.getTime() ?? 0}`);
-      const attempt = await signInAttempt(request);
-      if (!attempt.isAllowed && attempt.isExceeded) {
-        reply.header('retry-after', attempt.ttlInSeconds);
-        // Answered like every other rate limit: a rate_limited problem.
-        throw Object.assign(new Error('Too many failed sign-in attempts'), { statusCode: 429 });
-      }
-      const valid =
-        user && !user.deactivatedAt
-          ? await verifyPassword(request.body.password, user.passwordHash)
-          : await verifyPassword(request.body.password, await decoyPasswordHash).then(() => false);
-      if (!valid || !user) throw new Errors.InvalidCredentials();
-      return startSession(request, reply, user);
+      const started = await signIn(
+        app.db,
+        { ...request.body, userAgent: request.headers['user-agent'] },
+        async (email, lastLoginAt) => {
+          attemptKeys.set(request, `login|${request.ip}|${email}|${lastLoginAt}`);
+          const attempt = await signInAttempt(request);
+          if (!attempt.isAllowed && attempt.isExceeded) {
+            reply.header('retry-after', attempt.ttlInSeconds);
+            // Answered like every other rate limit: a rate_limited problem.
+            throw Object.assign(new Error('Too many failed sign-in attempts'), { statusCode: 429 });
+          }
+        },
+      );
+      return setSessionCookie(request, reply, started);
     },
   );
 
@@ -111,15 +84,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ projectName: z.string() }), ...errors },
       },
     },
-    async (request) => {
-      const token = await findUsableSetupToken(app.db, request.query.token);
-      if (!token) throw new Errors.SetupTokenInvalid();
-      const [project] = await app.db
-        .select({ name: projects.name })
-        .from(projects)
-        .where(eq(projects.id, token.projectId));
-      return { projectName: project!.name };
-    },
+    async (request) => ({ projectName: await setupTokenProjectName(app.db, request.query.token) }),
   );
 
   app.post(
@@ -134,29 +99,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { rateLimit: { max: 20, timeWindow: '15 minutes' } },
     },
     async (request, reply) => {
-      const user = await app.db.transaction(async (tx) => {
-        // Claiming the token first makes two concurrent setups with one link impossible.
-        const [claimed] = await tx
-          .update(setupTokens)
-          .set({ usedAt: new Date() })
-          .where(
-            and(
-              eq(setupTokens.tokenHash, hashKey(request.body.token)),
-              isNull(setupTokens.usedAt),
-              gt(setupTokens.expiresAt, new Date()),
-            ),
-          )
-          .returning({ projectId: setupTokens.projectId });
-        if (!claimed) throw new Errors.SetupTokenInvalid();
-        const [existing] = await tx
-          .select({ id: staffUsers.id })
-          .from(staffUsers)
-          .where(eq(staffUsers.projectId, claimed.projectId))
-          .limit(1);
-        if (existing) throw new Errors.SetupTokenInvalid();
-        return createStaffUser(tx, claimed.projectId, { ...request.body, role: 'owner' });
-      });
-      return reply.code(201).send(await startSession(request, reply, user));
+      const started = await setUpFirstOwner(app.db, request.body, request.headers['user-agent']);
+      return reply.code(201).send(setSessionCookie(request, reply, started));
     },
   );
 
@@ -171,15 +115,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const token = request.cookies[sessionCookie];
-      if (token) {
-        const found = await findSession(app.db, token);
-        if (found) {
-          if (!sameSecret(request.headers['x-csrf-token'], found.session.csrfToken)) {
-            throw new Errors.CsrfTokenInvalid();
-          }
-          await deleteSession(app.db, found.session.id);
-        }
-      }
+      if (token) await signOut(app.db, token, request.headers['x-csrf-token']);
       reply.clearCookie(sessionCookie, { path: '/' });
       return reply.code(204).send(null);
     },
@@ -197,19 +133,6 @@ export const sessionRoute: FastifyPluginAsyncZod = async (app) => {
         response: { 200: sessionSchema, ...errors },
       },
     },
-    async (request) => {
-      const auth = request.auth!;
-      if (auth.via !== 'session')
-        throw new Errors.Forbidden('Only a staff session has a session; this is a secret key');
-      const token = request.cookies[sessionCookie]!;
-      const found = await findSession(app.db, token);
-      if (!found) throw new Errors.SessionExpired();
-      return {
-        user: toStaffUser(found.user),
-        project: { id: found.project.id, name: found.project.name, publicKey: found.project.publicKey },
-        csrfToken: found.session.csrfToken,
-        expiresAt: found.session.expiresAt.toISOString(),
-      };
-    },
+    async (request) => currentSession(app.db, authOf(request), request.cookies[sessionCookie]),
   );
 };

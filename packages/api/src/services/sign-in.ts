@@ -1,0 +1,145 @@
+import type { Session } from '@closeloop/shared';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { projects, setupTokens, staffUsers } from '../db/schema/index.ts';
+import { Errors } from '../errors.ts';
+import type { Auth } from './auth.ts';
+import { hashKey } from './keys.ts';
+import { decoyPasswordHash, verifyPassword } from './passwords.ts';
+import { createSession, deleteSession, findSession, sameSecret } from './sessions.ts';
+import {
+  createStaffUser,
+  findStaffUserByEmail,
+  findUsableSetupToken,
+  type StaffUserRow,
+  toStaffUser,
+} from './staff.ts';
+
+/** A new session: its cookie token (only its hash is stored) and what the inbox is told. */
+export interface StartedSession {
+  token: string;
+  expiresAt: Date;
+  session: Session;
+}
+
+async function startSession(
+  db: Db,
+  user: StaffUserRow,
+  userAgent: string | undefined,
+): Promise<StartedSession> {
+  const { token, session } = await createSession(db, user, userAgent);
+  const lastLoginAt = new Date();
+  await db.update(staffUsers).set({ lastLoginAt }).where(eq(staffUsers.id, user.id));
+  const [project] = await db
+    .select({ id: projects.id, name: projects.name, publicKey: projects.publicKey })
+    .from(projects)
+    .where(eq(projects.id, user.projectId));
+  return {
+    token,
+    expiresAt: session.expiresAt,
+    session: {
+      user: toStaffUser({ ...user, lastLoginAt }),
+      project: project!,
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt.toISOString(),
+    },
+  };
+}
+
+export interface SignIn {
+  email: string;
+  password: string;
+  userAgent: string | undefined;
+}
+
+/**
+ * Signs a staff member in. `beforePasswordCheck` runs once the user is looked up (with the time of
+ * their last sign-in, 0 when unknown) and may refuse the attempt (the rate limit). An unknown email
+ * is checked against a decoy hash, so timing does not reveal which emails exist.
+ */
+export async function signIn(
+  db: Db,
+  input: SignIn,
+  beforePasswordCheck: (email: string, lastLoginAt: number) => Promise<void>,
+): Promise<StartedSession> {
+  const email = input.email.trim().toLowerCase();
+  const user = await findStaffUserByEmail(db, email);
+  await beforePasswordCheck(email, user?.lastLoginAt?.getTime() ?? 0);
+  const valid =
+    user && !user.deactivatedAt
+      ? await verifyPassword(input.password, user.passwordHash)
+      : await verifyPassword(input.password, await decoyPasswordHash).then(() => false);
+  if (!valid || !user) throw new Errors.InvalidCredentials();
+  return startSession(db, user, input.userAgent);
+}
+
+/** The name of the project a one-time setup token may create the first owner of; 400 when unusable. */
+export async function setupTokenProjectName(db: Db, token: string): Promise<string> {
+  const usable = await findUsableSetupToken(db, token);
+  if (!usable) throw new Errors.SetupTokenInvalid();
+  const [project] = await db
+    .select({ name: projects.name })
+    .from(projects)
+    .where(eq(projects.id, usable.projectId));
+  return project!.name;
+}
+
+export interface FirstOwner {
+  token: string;
+  email: string;
+  name: string;
+  password: string;
+}
+
+/** Creates a project's first owner with its one-time setup token, and signs them in. */
+export async function setUpFirstOwner(
+  db: Db,
+  input: FirstOwner,
+  userAgent: string | undefined,
+): Promise<StartedSession> {
+  const user = await db.transaction(async (tx) => {
+    // Claiming the token first makes two concurrent setups with one link impossible.
+    const [claimed] = await tx
+      .update(setupTokens)
+      .set({ usedAt: new Date() })
+      .where(
+        and(
+          eq(setupTokens.tokenHash, hashKey(input.token)),
+          isNull(setupTokens.usedAt),
+          gt(setupTokens.expiresAt, new Date()),
+        ),
+      )
+      .returning({ projectId: setupTokens.projectId });
+    if (!claimed) throw new Errors.SetupTokenInvalid();
+    const [existing] = await tx
+      .select({ id: staffUsers.id })
+      .from(staffUsers)
+      .where(eq(staffUsers.projectId, claimed.projectId))
+      .limit(1);
+    if (existing) throw new Errors.SetupTokenInvalid();
+    return createStaffUser(tx, claimed.projectId, { ...input, role: 'owner' });
+  });
+  return startSession(db, user, userAgent);
+}
+
+/** Ends the session of a cookie token, if it is live; a change, so it needs the session's CSRF token. */
+export async function signOut(db: Db, token: string, csrfToken: unknown): Promise<void> {
+  const found = await findSession(db, token);
+  if (!found) return;
+  if (!sameSecret(csrfToken, found.session.csrfToken)) throw new Errors.CsrfTokenInvalid();
+  await deleteSession(db, found.session.id);
+}
+
+/** The signed-in staff member, their project and CSRF token (a staff session only). */
+export async function currentSession(db: Db, auth: Auth, token: string | undefined): Promise<Session> {
+  if (auth.via !== 'session')
+    throw new Errors.Forbidden('Only a staff session has a session; this is a secret key');
+  const found = token ? await findSession(db, token) : undefined;
+  if (!found) throw new Errors.SessionExpired();
+  return {
+    user: toStaffUser(found.user),
+    project: { id: found.project.id, name: found.project.name, publicKey: found.project.publicKey },
+    csrfToken: found.session.csrfToken,
+    expiresAt: found.session.expiresAt.toISOString(),
+  };
+}
