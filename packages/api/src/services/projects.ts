@@ -1,7 +1,16 @@
-import { type Appearance, appearanceSchema, type SurveyCreate, surveyCreateSchema } from '@closeloop/shared';
+import {
+  type Appearance,
+  appearanceSchema,
+  type ProjectSettings,
+  type projectUpdateSchema,
+  type SurveyCreate,
+  surveyCreateSchema,
+} from '@closeloop/shared';
 import { eq } from 'drizzle-orm';
+import type { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import { projects, secretKeys, surveys } from '../db/schema/index.ts';
+import { ValidationError } from '../errors.ts';
 import { insertDefaultRules } from './follow-up-rules.ts';
 import { generateKey, hashKey, keyPrefix } from './keys.ts';
 import { normalizeOrigin } from './origins.ts';
@@ -149,4 +158,53 @@ export async function createDemoProject(db: Db): Promise<CreatedProject & { surv
 export async function findDemoProject(db: Db): Promise<ProjectRow | undefined> {
   const [project] = await db.select().from(projects).where(eq(projects.isDemo, true)).limit(1);
   return project;
+}
+
+const toSettings = (row: ProjectRow): ProjectSettings => ({
+  id: row.id,
+  name: row.name,
+  publicKey: row.publicKey,
+  allowedOrigins: row.allowedOrigins,
+  appearance: row.appearance,
+  identityVerification: row.identityVerification,
+  hasIdentitySecret: row.identitySecret !== null,
+  createdAt: row.createdAt.toISOString(),
+});
+
+/** The project's settings: name, public key, allowed origins, appearance. */
+export async function projectSettings(db: Db, projectId: string): Promise<ProjectSettings> {
+  const [row] = await db.select().from(projects).where(eq(projects.id, projectId));
+  return toSettings(row!);
+}
+
+/** Changes the name, allowed origins (normalised; a bad one is a 400 naming it) or appearance. */
+export async function updateProjectSettings(
+  db: Db,
+  projectId: string,
+  changes: z.output<typeof projectUpdateSchema>,
+): Promise<ProjectSettings> {
+  const { allowedOrigins, ...rest } = changes;
+  let origins: string[] | undefined;
+  if (allowedOrigins) {
+    try {
+      origins = normalizeOrigins(allowedOrigins);
+    } catch (error) {
+      if (!(error instanceof InvalidOriginError)) throw error;
+      const index = allowedOrigins.findIndex((origin) => {
+        try {
+          normalizeOrigins([origin]);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      throw new ValidationError([{ path: `allowedOrigins.${index}`, message: error.message }]);
+    }
+  }
+  const [row] = await db
+    .update(projects)
+    .set({ ...rest, ...(origins ? { allowedOrigins: origins } : {}), updatedAt: new Date() })
+    .where(eq(projects.id, projectId))
+    .returning();
+  return toSettings(row!);
 }

@@ -3,12 +3,14 @@ import {
   type Survey,
   type surveyCreateSchema,
   type surveyUpdateSchema,
+  type WidgetConfig,
 } from '@closeloop/shared';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import { surveys } from '../db/schema/index.ts';
 import { Errors, ValidationError } from '../errors.ts';
+import type { ProjectRow } from './projects.ts';
 
 export type SurveyRow = typeof surveys.$inferSelect;
 
@@ -120,4 +122,26 @@ export async function deleteSurvey(db: Db, projectId: string, id: string): Promi
     .where(live(projectId, id))
     .returning({ id: surveys.id });
   if (!row) throw surveyNotFound(id);
+}
+
+/** What the widget needs of a project: its appearance and active surveys, oldest first. */
+export async function widgetConfig(db: Db, project: ProjectRow): Promise<WidgetConfig> {
+  const rows = await db
+    .select()
+    .from(surveys)
+    .where(and(eq(surveys.projectId, project.id), eq(surveys.status, 'active'), isNull(surveys.deletedAt)))
+    .orderBy(asc(surveys.createdAt), asc(surveys.id));
+  return {
+    projectId: project.id,
+    appearance: project.appearance,
+    surveys: rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      defaultLocale: row.defaultLocale,
+      texts: row.texts,
+      targeting: row.targeting,
+      recontact: row.recontact,
+      updatedAt: row.updatedAt.toISOString(),
+    })),
+  };
 }

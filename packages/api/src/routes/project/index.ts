@@ -1,28 +1,9 @@
-import {
-  identitySecretSchema,
-  type ProjectSettings,
-  projectSettingsSchema,
-  projectUpdateSchema,
-} from '@closeloop/shared';
-import { eq } from 'drizzle-orm';
+import { identitySecretSchema, projectSettingsSchema, projectUpdateSchema } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { projects } from '../../db/schema/index.ts';
-import { ValidationError } from '../../errors.ts';
 import { projectIdOf } from '../../plugins/auth.ts';
 import { rotateIdentitySecret } from '../../services/identity.ts';
-import { InvalidOriginError, normalizeOrigins, type ProjectRow } from '../../services/projects.ts';
+import { projectSettings, updateProjectSettings } from '../../services/projects.ts';
 import { managementErrors as errors, managementSecurity as security } from '../security.ts';
-
-const toSettings = (row: ProjectRow): ProjectSettings => ({
-  id: row.id,
-  name: row.name,
-  publicKey: row.publicKey,
-  allowedOrigins: row.allowedOrigins,
-  appearance: row.appearance,
-  identityVerification: row.identityVerification,
-  hasIdentitySecret: row.identitySecret !== null,
-  createdAt: row.createdAt.toISOString(),
-});
 
 /** Project settings: GET|PATCH /v1/project (name, allowed origins, widget appearance). */
 export const projectRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -36,13 +17,7 @@ export const projectRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: projectSettingsSchema, ...errors },
       },
     },
-    async (request) => {
-      const [row] = await app.db
-        .select()
-        .from(projects)
-        .where(eq(projects.id, projectIdOf(request)));
-      return toSettings(row!);
-    },
+    async (request) => projectSettings(app.db, projectIdOf(request)),
   );
 
   app.patch(
@@ -57,32 +32,7 @@ export const projectRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       config: { access: 'admin' },
     },
-    async (request) => {
-      const { allowedOrigins, ...rest } = request.body;
-      let origins: string[] | undefined;
-      if (allowedOrigins) {
-        try {
-          origins = normalizeOrigins(allowedOrigins);
-        } catch (error) {
-          if (!(error instanceof InvalidOriginError)) throw error;
-          const index = allowedOrigins.findIndex((origin) => {
-            try {
-              normalizeOrigins([origin]);
-              return false;
-            } catch {
-              return true;
-            }
-          });
-          throw new ValidationError([{ path: `allowedOrigins.${index}`, message: error.message }]);
-        }
-      }
-      const [row] = await app.db
-        .update(projects)
-        .set({ ...rest, ...(origins ? { allowedOrigins: origins } : {}), updatedAt: new Date() })
-        .where(eq(projects.id, projectIdOf(request)))
-        .returning();
-      return toSettings(row!);
-    },
+    async (request) => updateProjectSettings(app.db, projectIdOf(request), request.body),
   );
 
   app.post(

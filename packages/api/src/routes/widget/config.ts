@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { problemSchema, type WidgetConfig, widgetConfigSchema } from '@closeloop/shared';
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { problemSchema, widgetConfigSchema } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { surveys } from '../../db/schema/index.ts';
 import { projectForPublicKey } from '../../plugins/widget-access.ts';
+import { widgetConfig } from '../../services/surveys.ts';
 
 /** If-None-Match (RFC 9110 §13.1.2): `*`, or a list of tags compared weakly (`W/` ignored). */
 export function matchesEtag(header: string | undefined, etag: string): boolean {
@@ -36,26 +35,7 @@ export const widgetConfigRoute: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const project = await projectForPublicKey(app, request, request.query.key);
-      const rows = await app.db
-        .select()
-        .from(surveys)
-        .where(
-          and(eq(surveys.projectId, project.id), eq(surveys.status, 'active'), isNull(surveys.deletedAt)),
-        )
-        .orderBy(asc(surveys.createdAt), asc(surveys.id));
-      const config: WidgetConfig = {
-        projectId: project.id,
-        appearance: project.appearance,
-        surveys: rows.map((row) => ({
-          id: row.id,
-          kind: row.kind,
-          defaultLocale: row.defaultLocale,
-          texts: row.texts,
-          targeting: row.targeting,
-          recontact: row.recontact,
-          updatedAt: row.updatedAt.toISOString(),
-        })),
-      };
+      const config = await widgetConfig(app.db, project);
       const etag = `"${createHash('sha256').update(JSON.stringify(config)).digest('base64url').slice(0, 27)}"`;
       reply.header('cache-control', 'public, max-age=60, stale-while-revalidate=300');
       reply.header('etag', etag);
