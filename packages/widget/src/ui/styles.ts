@@ -31,7 +31,7 @@ export function widgetCss(
   const [vertical, horizontal] = position.split('-');
   const inset = bar
     ? 'left:0;right:0;bottom:0'
-    : `${vertical}:16px;${horizontal}:16px;width:min(360px,100vw - 32px)`;
+    : `${vertical}:16px;${horizontal}:16px;width:min(360px,${contained ? '100%' : '100vw'} - 32px)`;
   return `:host{all:initial!important;display:block!important;position:${contained ? 'absolute' : 'fixed'}!important;z-index:2147483647!important;${inset.replace(/;|$/g, '!important;')}}
 *{box-sizing:border-box;margin:0;font:inherit;color:inherit}
 .root{--bg:#fff;--fg:#1f2328;--mu:#57606a;--ln:#d0d7de;--op:#f6f8fa;--br:${brand};--on:${textOn(brand)};max-height:calc(100vh - 32px);max-height:calc(100dvh - 32px);overflow:auto;font:14px/1.4 system-ui,sans-serif;color:var(--fg);background:var(--bg);border:1px solid var(--ln);border-radius:${bar ? 0 : 12}px;box-shadow:0 8px 30px #0003;padding:16px;animation:in .2s}

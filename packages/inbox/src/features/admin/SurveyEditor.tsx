@@ -5,7 +5,11 @@ import { ErrorNote, Loaded, useAction } from '../../components/status.tsx';
 import { api } from '../../lib/api.ts';
 import { navigate } from '../../lib/router.ts';
 import { useLoad } from '../../lib/useLoad.ts';
-import { createSurvey, updateSurvey } from './data.ts';
+import { createSurvey, updateSurvey, useProject } from './data.ts';
+import { WidgetPreview } from './WidgetPreview.tsx';
+
+/** How the preview looks until the project's appearance is loaded (or if it cannot be). */
+const defaultAppearance = { brandColor: '#4f46e5', position: 'bottom-right', theme: 'auto' } as const;
 
 interface Draft {
   name: string;
@@ -103,6 +107,7 @@ function SurveyForm({ id, initial }: { id: string | null; initial: Draft }) {
     initial.defaultLocale in initial.texts ? initial.defaultLocale : Object.keys(initial.texts)[0]!,
   );
   const [newLocale, setNewLocale] = useState('');
+  const [project] = useProject();
   const action = useAction();
   const set = (changes: Partial<Draft>) => setDraft({ ...draft, ...changes });
   const texts = draft.texts[locale] ?? { question: '' };
@@ -134,233 +139,241 @@ function SurveyForm({ id, initial }: { id: string | null; initial: Draft }) {
   };
 
   return (
-    <form class="stack survey-form" onSubmit={save}>
-      <fieldset>
-        <legend>Survey</legend>
-        <label>
-          Name
-          <input
-            name="name"
-            required
-            value={draft.name}
-            onInput={(e) => set({ name: e.currentTarget.value })}
-          />
-        </label>
-        <label>
-          Kind {id && <span class="muted">(cannot change once created)</span>}
-          <select
-            name="kind"
-            value={draft.kind}
-            disabled={!!id}
-            onChange={(e) => set({ kind: e.currentTarget.value as Draft['kind'] })}
-          >
-            <option value="nps">NPS (0–10)</option>
-            <option value="csat">CSAT (1–5)</option>
-            <option value="ces">CES (1–7)</option>
-          </select>
-        </label>
-        <label>
-          Status
-          <select
-            value={draft.status}
-            onChange={(e) => set({ status: e.currentTarget.value as Draft['status'] })}
-          >
-            <option value="active">Active</option>
-            <option value="paused">Paused</option>
-          </select>
-        </label>
-      </fieldset>
-      <fieldset>
-        <legend>Texts</legend>
-        <div class="tabs">
-          {/* Only the locale tabs are in the tab list; adding a locale is next to it. */}
-          <div class="tabs" role="tablist" aria-label="Locales">
-            {Object.keys(draft.texts).map((key) => (
-              <button
-                type="button"
-                role="tab"
-                key={key}
-                aria-selected={key === locale}
-                onClick={() => setLocale(key)}
-              >
-                {key}
-                {key === draft.defaultLocale ? ' (default)' : ''}
-              </button>
-            ))}
-          </div>
-          <input
-            placeholder="Add locale, e.g. de"
-            aria-label="New locale"
-            size={12}
-            value={newLocale}
-            onInput={(e) => setNewLocale(e.currentTarget.value)}
-          />
-          <button
-            type="button"
-            onClick={() => {
-              const key = newLocale.trim();
-              if (!key || draft.texts[key]) return;
-              set({ texts: { ...draft.texts, [key]: { question: '' } } });
-              setLocale(key);
-              setNewLocale('');
-            }}
-          >
-            Add
-          </button>
-        </div>
-        <label>
-          Question
-          <input
-            name="question"
-            required
-            value={texts.question}
-            onInput={(e) => setTexts({ question: e.currentTarget.value })}
-          />
-        </label>
-        <div class="row">
+    <div class="editor-split">
+      <form class="stack survey-form" onSubmit={save}>
+        <fieldset>
+          <legend>Survey</legend>
           <label>
-            Low label
+            Name
             <input
-              value={texts.lowLabel ?? ''}
-              onInput={(e) => setTexts({ lowLabel: e.currentTarget.value })}
+              name="name"
+              required
+              value={draft.name}
+              onInput={(e) => set({ name: e.currentTarget.value })}
             />
           </label>
           <label>
-            High label
-            <input
-              value={texts.highLabel ?? ''}
-              onInput={(e) => setTexts({ highLabel: e.currentTarget.value })}
-            />
+            Kind {id && <span class="muted">(cannot change once created)</span>}
+            <select
+              name="kind"
+              value={draft.kind}
+              disabled={!!id}
+              onChange={(e) => set({ kind: e.currentTarget.value as Draft['kind'] })}
+            >
+              <option value="nps">NPS (0–10)</option>
+              <option value="csat">CSAT (1–5)</option>
+              <option value="ces">CES (1–7)</option>
+            </select>
           </label>
-        </div>
-        <label>
-          Follow-up prompt after a negative score
-          <input
-            value={texts.followUp?.negative ?? ''}
-            onInput={(e) => setPrompt('negative', e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          …after a neutral score
-          <input
-            value={texts.followUp?.neutral ?? ''}
-            onInput={(e) => setPrompt('neutral', e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          …after a positive score
-          <input
-            value={texts.followUp?.positive ?? ''}
-            onInput={(e) => setPrompt('positive', e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          Thank-you message
-          <input
-            value={texts.thankYou ?? ''}
-            onInput={(e) => setTexts({ thankYou: e.currentTarget.value })}
-          />
-        </label>
-        <div class="row">
-          <button
-            type="button"
-            onClick={() => set({ defaultLocale: locale })}
-            disabled={locale === draft.defaultLocale}
-          >
-            Make {locale} the default
-          </button>
-          {Object.keys(draft.texts).length > 1 && locale !== draft.defaultLocale && (
+          <label>
+            Status
+            <select
+              value={draft.status}
+              onChange={(e) => set({ status: e.currentTarget.value as Draft['status'] })}
+            >
+              <option value="active">Active</option>
+              <option value="paused">Paused</option>
+            </select>
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>Texts</legend>
+          <div class="tabs">
+            {/* Only the locale tabs are in the tab list; adding a locale is next to it. */}
+            <div class="tabs" role="tablist" aria-label="Locales">
+              {Object.keys(draft.texts).map((key) => (
+                <button
+                  type="button"
+                  role="tab"
+                  key={key}
+                  aria-selected={key === locale}
+                  onClick={() => setLocale(key)}
+                >
+                  {key}
+                  {key === draft.defaultLocale ? ' (default)' : ''}
+                </button>
+              ))}
+            </div>
+            <input
+              placeholder="Add locale, e.g. de"
+              aria-label="New locale"
+              size={12}
+              value={newLocale}
+              onInput={(e) => setNewLocale(e.currentTarget.value)}
+            />
             <button
               type="button"
-              class="danger"
               onClick={() => {
-                const { [locale]: _removed, ...rest } = draft.texts;
-                set({ texts: rest });
-                setLocale(draft.defaultLocale);
+                const key = newLocale.trim();
+                if (!key || draft.texts[key]) return;
+                set({ texts: { ...draft.texts, [key]: { question: '' } } });
+                setLocale(key);
+                setNewLocale('');
               }}
             >
-              Remove {locale}
+              Add
             </button>
-          )}
-        </div>
-      </fieldset>
-      <fieldset>
-        <legend>Targeting and sampling</legend>
-        <label>
-          Show on pages matching (one pattern per line, * matches anything; empty = every page)
-          <textarea
-            rows={3}
-            value={draft.urlInclude}
-            onInput={(e) => set({ urlInclude: e.currentTarget.value })}
-          />
-        </label>
-        <label>
-          Never show on
-          <textarea
-            rows={2}
-            value={draft.urlExclude}
-            onInput={(e) => set({ urlExclude: e.currentTarget.value })}
-          />
-        </label>
+          </div>
+          <label>
+            Question
+            <input
+              name="question"
+              required
+              value={texts.question}
+              onInput={(e) => setTexts({ question: e.currentTarget.value })}
+            />
+          </label>
+          <div class="row">
+            <label>
+              Low label
+              <input
+                value={texts.lowLabel ?? ''}
+                onInput={(e) => setTexts({ lowLabel: e.currentTarget.value })}
+              />
+            </label>
+            <label>
+              High label
+              <input
+                value={texts.highLabel ?? ''}
+                onInput={(e) => setTexts({ highLabel: e.currentTarget.value })}
+              />
+            </label>
+          </div>
+          <label>
+            Follow-up prompt after a negative score
+            <input
+              value={texts.followUp?.negative ?? ''}
+              onInput={(e) => setPrompt('negative', e.currentTarget.value)}
+            />
+          </label>
+          <label>
+            …after a neutral score
+            <input
+              value={texts.followUp?.neutral ?? ''}
+              onInput={(e) => setPrompt('neutral', e.currentTarget.value)}
+            />
+          </label>
+          <label>
+            …after a positive score
+            <input
+              value={texts.followUp?.positive ?? ''}
+              onInput={(e) => setPrompt('positive', e.currentTarget.value)}
+            />
+          </label>
+          <label>
+            Thank-you message
+            <input
+              value={texts.thankYou ?? ''}
+              onInput={(e) => setTexts({ thankYou: e.currentTarget.value })}
+            />
+          </label>
+          <div class="row">
+            <button
+              type="button"
+              onClick={() => set({ defaultLocale: locale })}
+              disabled={locale === draft.defaultLocale}
+            >
+              Make {locale} the default
+            </button>
+            {Object.keys(draft.texts).length > 1 && locale !== draft.defaultLocale && (
+              <button
+                type="button"
+                class="danger"
+                onClick={() => {
+                  const { [locale]: _removed, ...rest } = draft.texts;
+                  set({ texts: rest });
+                  setLocale(draft.defaultLocale);
+                }}
+              >
+                Remove {locale}
+              </button>
+            )}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Targeting and sampling</legend>
+          <label>
+            Show on pages matching (one pattern per line, * matches anything; empty = every page)
+            <textarea
+              rows={3}
+              value={draft.urlInclude}
+              onInput={(e) => set({ urlInclude: e.currentTarget.value })}
+            />
+          </label>
+          <label>
+            Never show on
+            <textarea
+              rows={2}
+              value={draft.urlExclude}
+              onInput={(e) => set({ urlExclude: e.currentTarget.value })}
+            />
+          </label>
+          <div class="row">
+            <label>
+              Delay (seconds)
+              <input
+                type="number"
+                min={0}
+                max={3600}
+                value={draft.delaySeconds}
+                onInput={(e) => set({ delaySeconds: Number(e.currentTarget.value) })}
+              />
+            </label>
+            <label>
+              Only after the event
+              <input
+                placeholder="e.g. checkout-completed"
+                value={draft.onEvent}
+                onInput={(e) => set({ onEvent: e.currentTarget.value })}
+              />
+            </label>
+            <label>
+              Ask % of visitors
+              <input
+                type="number"
+                min={0}
+                max={100}
+                value={draft.samplePercent}
+                onInput={(e) => set({ samplePercent: Number(e.currentTarget.value) })}
+              />
+            </label>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Recontact</legend>
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={draft.showOnce}
+              onChange={(e) => set({ showOnce: e.currentTarget.checked })}
+            />{' '}
+            Never ask the same visitor again once answered
+          </label>
+          <label>
+            Otherwise ask again after (days)
+            <input
+              type="number"
+              min={0}
+              max={3650}
+              value={draft.afterDays}
+              onInput={(e) => set({ afterDays: Number(e.currentTarget.value) })}
+            />
+          </label>
+        </fieldset>
+        {action.error && <ErrorNote error={action.error} />}
         <div class="row">
-          <label>
-            Delay (seconds)
-            <input
-              type="number"
-              min={0}
-              max={3600}
-              value={draft.delaySeconds}
-              onInput={(e) => set({ delaySeconds: Number(e.currentTarget.value) })}
-            />
-          </label>
-          <label>
-            Only after the event
-            <input
-              placeholder="e.g. checkout-completed"
-              value={draft.onEvent}
-              onInput={(e) => set({ onEvent: e.currentTarget.value })}
-            />
-          </label>
-          <label>
-            Ask % of visitors
-            <input
-              type="number"
-              min={0}
-              max={100}
-              value={draft.samplePercent}
-              onInput={(e) => set({ samplePercent: Number(e.currentTarget.value) })}
-            />
-          </label>
+          <button type="submit" class="primary" disabled={action.busy}>
+            {id ? 'Save survey' : 'Create survey'}
+          </button>
+          <a href="#/admin/surveys">Cancel</a>
         </div>
-      </fieldset>
-      <fieldset>
-        <legend>Recontact</legend>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={draft.showOnce}
-            onChange={(e) => set({ showOnce: e.currentTarget.checked })}
-          />{' '}
-          Never ask the same visitor again once answered
-        </label>
-        <label>
-          Otherwise ask again after (days)
-          <input
-            type="number"
-            min={0}
-            max={3650}
-            value={draft.afterDays}
-            onInput={(e) => set({ afterDays: Number(e.currentTarget.value) })}
-          />
-        </label>
-      </fieldset>
-      {action.error && <ErrorNote error={action.error} />}
-      <div class="row">
-        <button type="submit" class="primary" disabled={action.busy}>
-          {id ? 'Save survey' : 'Create survey'}
-        </button>
-        <a href="#/admin/surveys">Cancel</a>
-      </div>
-    </form>
+      </form>
+      <WidgetPreview
+        kind={draft.kind}
+        texts={texts}
+        locale={locale}
+        appearance={project.state === 'ready' ? project.value.appearance : defaultAppearance}
+      />
+    </div>
   );
 }
