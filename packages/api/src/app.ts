@@ -25,6 +25,7 @@ import { underPressurePlugin } from './plugins/under-pressure.ts';
 import { authRoutes } from './routes/auth/index.ts';
 import { healthRoutes } from './routes/health.ts';
 import { managementRoutes } from './routes/management.ts';
+import { unsubscribeRoutes } from './routes/notifications/unsubscribe.ts';
 import { demoPages } from './routes/pages/demo.ts';
 import { widgetRoutes } from './routes/widget/index.ts';
 
@@ -94,6 +95,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(healthRoutes);
   await app.register(demoPages);
   await app.register(authRoutes);
+  await app.register(unsubscribeRoutes);
   await app.register(widgetRoutes);
   await app.register(managementRoutes);
   await app.register(staticAssets, {

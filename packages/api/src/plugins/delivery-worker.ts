@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { claimDueEmails, sendStaffEmail } from '../services/staff-email-delivery.ts';
+import { enqueueWebhookDisabledEmails } from '../services/staff-notifications.ts';
 import { attemptDelivery, claimDueMessages, type DeliveryOptions } from '../services/webhook-delivery.ts';
 
 declare module 'fastify' {
@@ -32,7 +34,7 @@ export function inboxUrlOf(app: FastifyInstance): string {
 }
 
 /**
- * Runs the webhook delivery loop in this process while the app is up. Every replica runs one; the
+ * Runs the webhook and staff email delivery loop in this process while the app is up. Every replica runs one; the
  * claim (FOR UPDATE SKIP LOCKED plus a lease) keeps them from taking the same message. On close it
  * stops taking work and waits for the attempts in flight (at most the 10 s attempt timeout).
  */
@@ -44,6 +46,7 @@ export const deliveryWorkerPlugin = fp(
       get inboxUrl() {
         return inboxUrlOf(app);
       },
+      onEndpointDisabled: enqueueWebhookDisabledEmails,
     };
     let stopped = !options.enabled;
     let timer: NodeJS.Timeout | undefined;
@@ -53,14 +56,26 @@ export const deliveryWorkerPlugin = fp(
     /** One round: claim, attempt in parallel, record. Resolves with the number claimed. */
     const round = async (): Promise<number> => {
       const claimed = await claimDueMessages(app.db, batchSize);
-      await Promise.all(
-        claimed.map((message) =>
+      const emails = await claimDueEmails(app.db, batchSize);
+      const baseUrl = inboxUrlOf(app).replace(/\/inbox\/$/, '');
+      await Promise.all([
+        ...claimed.map((message) =>
           attemptDelivery(app.db, message, deliveryOptions).catch((error: unknown) =>
             app.log.error({ err: error, messageId: message.id }, 'webhook attempt could not be recorded'),
           ),
         ),
-      );
-      return claimed.length;
+        ...emails.map((email) =>
+          sendStaffEmail(app.db, email, {
+            mailer: app.mailer,
+            from: app.config.mailFrom,
+            baseUrl,
+            retryDelays: app.config.webhookRetryDelays,
+          }).catch((error: unknown) =>
+            app.log.error({ err: error, emailId: email.id }, 'staff email could not be recorded'),
+          ),
+        ),
+      ]);
+      return Math.max(claimed.length, emails.length);
     };
 
     const schedule = (delayMs: number) => {
@@ -113,5 +128,5 @@ export const deliveryWorkerPlugin = fp(
       while (running) await running;
     });
   },
-  { name: 'closeloop-delivery-worker', dependencies: ['closeloop-database'] },
+  { name: 'closeloop-delivery-worker', dependencies: ['closeloop-database', 'closeloop-mailer'] },
 );

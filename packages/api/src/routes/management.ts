@@ -5,6 +5,7 @@ import { followUpRoutes } from './follow-up/index.ts';
 import { followUpRuleRoutes } from './follow-up-rules/index.ts';
 import { keyRoutes } from './keys/index.ts';
 import { metricsRoutes } from './metrics/index.ts';
+import { notificationRoutes } from './notifications/index.ts';
 import { projectRoutes } from './project/index.ts';
 import { respondentRoutes } from './respondents/index.ts';
 import { exportResponsesRoute } from './responses/export.ts';
@@ -39,4 +40,5 @@ export async function managementRoutes(management: FastifyInstance) {
   await management.register(projectRoutes);
   await management.register(webhookRoutes);
   await management.register(respondentRoutes);
+  await management.register(notificationRoutes);
 }

@@ -9,7 +9,15 @@ import { actorOf, recordActivity } from './activity.ts';
 import type { Auth } from './auth.ts';
 
 export interface Mailer {
-  send(message: { from: string; to: string; replyTo?: string; subject: string; text: string }): Promise<{
+  send(message: {
+    from: string;
+    to: string;
+    replyTo?: string;
+    subject: string;
+    text: string;
+    html?: string;
+    headers?: Record<string, string>;
+  }): Promise<{
     messageId: string;
   }>;
   close(): void;

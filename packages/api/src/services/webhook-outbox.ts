@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Db, Tx } from '../db/client.ts';
 import { responses, webhookEndpoints, webhookMessages } from '../db/schema/index.ts';
 import { selectRecords, toResponseRecord } from './responses.ts';
+import { enqueueFollowUpEmails } from './staff-notifications.ts';
 import { uuidv7 } from './uuid7.ts';
 
 export interface WebhookEvent {
@@ -25,9 +26,10 @@ export function responseJson(record: ResponseRecord): unknown {
 }
 
 /**
- * Queues a message per event and subscribed, enabled endpoint of the project. Call it inside the
+ * Queues a message per event and subscribed, enabled endpoint of the project, and the staff
+ * emails follow-up events cause (services/staff-notifications.ts). Call it inside the
  * transaction of the change, after the change: the response is read as that transaction sees it.
- * Costs one query when the project has no endpoints.
+ * Costs one query when the project has no endpoints and the events are no follow-up events.
  */
 export async function enqueueWebhookMessages(tx: Tx | Db, projectId: string, events: WebhookEvent[]) {
   if (events.length === 0) return;
@@ -35,7 +37,12 @@ export async function enqueueWebhookMessages(tx: Tx | Db, projectId: string, eve
     .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
     .from(webhookEndpoints)
     .where(and(eq(webhookEndpoints.projectId, projectId), eq(webhookEndpoints.enabled, true)));
-  const wanted = events.filter((event) => endpoints.some((endpoint) => endpoint.events.includes(event.type)));
+  // Follow-up events may also email staff (an assignee, those who want new follow-ups at once).
+  const emailed = (event: WebhookEvent) =>
+    event.type === 'followup.assigned' || event.type === 'followup.opened';
+  const wanted = events.filter(
+    (event) => emailed(event) || endpoints.some((endpoint) => endpoint.events.includes(event.type)),
+  );
   if (wanted.length === 0) return;
   const ids = [...new Set(wanted.map((event) => event.responseId))];
   const rows = await selectRecords(tx as Db).where(
@@ -44,9 +51,13 @@ export async function enqueueWebhookMessages(tx: Tx | Db, projectId: string, eve
   const recordById = new Map(rows.map((row) => [row.response.id, toResponseRecord(row as never)]));
   const timestamp = new Date().toISOString();
   const messages: (typeof webhookMessages.$inferInsert)[] = [];
+  const emails: Parameters<typeof enqueueFollowUpEmails>[2] = [];
   for (const event of wanted) {
     const record = recordById.get(event.responseId);
     if (!record || (event.when && !event.when(record))) continue;
+    if (event.type === 'followup.assigned' || event.type === 'followup.opened') {
+      emails.push({ type: event.type, response: record });
+    }
     const body = JSON.stringify({
       type: event.type,
       timestamp,
@@ -64,6 +75,7 @@ export async function enqueueWebhookMessages(tx: Tx | Db, projectId: string, eve
       });
     }
   }
+  await enqueueFollowUpEmails(tx, projectId, emails);
   if (messages.length > 0) await tx.insert(webhookMessages).values(messages);
 }
 
