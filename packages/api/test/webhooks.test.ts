@@ -345,7 +345,7 @@ describe.each(databaseTargets())('webhooks on $name', (target) => {
     const text = JSON.stringify(message.blocks);
     expect(message.text).toContain('Follow-up opened: NPS 2 on Checkout NPS');
     expect(text).toContain('*Score*');
-    expect(text).toContain('cust-42');
+    expect(text).toContain('*Respondent*');
     expect(text).toContain('Open');
     expect(text).toContain('&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;');
     expect(text).not.toContain('<!channel>');
