@@ -97,6 +97,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(authRoutes);
   await app.register(unsubscribeRoutes);
   await app.register(widgetRoutes);
+  app.decorate('managementRouteList', []);
   await app.register(managementRoutes);
   await app.register(staticAssets, {
     widgetDir: options.widgetDir ?? fileURLToPath(new URL('../../widget/dist', import.meta.url)),

@@ -1,3 +1,4 @@
+import type { StaffRole } from '@closeloop/shared';
 import type { FastifyInstance } from 'fastify';
 import { Errors } from '../errors.ts';
 import { sessionRoute } from './auth/index.ts';
@@ -14,12 +15,33 @@ import { surveyRoutes } from './surveys/index.ts';
 import { userRoutes } from './users/index.ts';
 import { webhookRoutes } from './webhooks/index.ts';
 
+/** A management route as registered: what the authorization tests check each one against. */
+export interface ManagementRouteInfo {
+  method: string;
+  url: string;
+  /** The route's declared `config.access`, if any (else viewer to read, admin to change). */
+  access: StaffRole | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every management route, in registration order (HEAD twins of GET routes left out). */
+    managementRouteList: ManagementRouteInfo[];
+  }
+}
+
 /**
  * The management API (secret key or staff session). Credentials and the route's role
  * (`config.access`) are checked in onRequest, before the body is parsed. A new route is
- * registered here, and needs an entry in test/helpers/management-routes.ts.
+ * registered here and needs its cases in test/helpers (route-coverage.test.ts says which).
  */
 export async function managementRoutes(management: FastifyInstance) {
+  management.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      management.managementRouteList.push({ method, url: route.url, access: route.config?.access });
+    }
+  });
   management.addHook('onRequest', management.authenticate);
   // Management bodies are application/json only, as documented; text/plain is for the widget's
   // preflight-free sends, and a cross-site page could send it without asking.

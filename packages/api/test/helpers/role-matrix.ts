@@ -18,6 +18,8 @@ export interface RoleCase {
   least: StaffRole;
   /** Builds the request (may create what it changes, so every role gets a fresh target). */
   request: (fixture: Fixture) => Promise<InjectOptions> | InjectOptions;
+  /** Only a staff session may use it: a secret key is refused (403). */
+  sessionOnly?: boolean;
 }
 
 /** Stores a detractor response (its follow-up opens) and returns its id. */
@@ -105,6 +107,20 @@ export const roleCases: RoleCase[] = [
     name: 'GET /v1/metrics',
     least: 'viewer',
     request: ({ project }) => ({ method: 'GET', url: `/v1/metrics?surveyId=${project.surveyIds.nps}` }),
+  },
+  {
+    name: 'GET /v1/metrics/segments',
+    least: 'viewer',
+    request: ({ project }) => ({
+      method: 'GET',
+      url: `/v1/metrics/segments?surveyId=${project.surveyIds.nps}&by=page`,
+    }),
+  },
+  {
+    name: 'GET /v1/auth/session',
+    least: 'viewer',
+    sessionOnly: true,
+    request: () => ({ method: 'GET', url: '/v1/auth/session' }),
   },
   {
     name: 'PATCH /v1/responses/:id',
