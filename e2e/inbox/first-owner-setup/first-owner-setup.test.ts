@@ -50,6 +50,17 @@ describe.runIf(hasChromium)('first owner from the setup link', () => {
     await again.goto(`${server.url}/inbox/setup?token=${token}`);
     await again.getByRole('alert').waitFor();
     expect(await again.getByRole('alert').textContent()).toContain('The setup link is not valid');
+    // The used link leads to sign-in (the signed-in session of this browser shows the inbox).
+    await again.getByRole('link', { name: 'Go to sign-in' }).click();
+    await again.waitForURL(`${server.url}/inbox/`);
+    await again.getByRole('navigation', { name: 'Main' }).waitFor();
     await context.close();
+
+    const stranger = await browser.newContext();
+    const fresh = await stranger.newPage();
+    await fresh.goto(`${server.url}/inbox/setup?token=${token}`);
+    await fresh.getByRole('link', { name: 'Go to sign-in' }).click();
+    await fresh.getByRole('button', { name: 'Sign in' }).waitFor();
+    await stranger.close();
   });
 });

@@ -58,6 +58,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const config: Readonly<Config> = Object.freeze({ ...loadConfig({}), ...options.config });
   const app = Fastify({
     logger: options.logger ?? false,
+    // Fastify's own request lines ("incoming request", "request completed") would bury the start
+    // banner and the setup link under hundreds of lines at the default level; one line per
+    // request is logged at debug instead (below). Errors and warnings are logged as before.
+    disableRequestLogging: true,
     trustProxy: config.trustProxy,
     bodyLimit: limits.maxIngestBodyBytes,
     requestIdHeader: false,
@@ -67,6 +71,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>();
   app.decorate('config', config);
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
