@@ -109,6 +109,13 @@ function followUpRoutes(): ManagementRoute[] {
     { method: 'POST', url: () => '/v1/project/identity-secret', namesResource: false },
     { method: 'GET', url: () => '/v1/respondents/someone', namesResource: false },
     { method: 'GET', url: () => '/v1/auth/session', namesResource: false },
+    { method: 'GET', url: () => '/v1/notifications', namesResource: false },
+    {
+      method: 'PATCH',
+      url: () => '/v1/notifications',
+      payload: () => ({ assigned: false }),
+      namesResource: false,
+    },
     { method: 'GET', url: () => '/v1/webhooks', namesResource: false },
     {
       method: 'POST',

@@ -117,6 +117,16 @@ export const roleCases: RoleCase[] = [
     }),
   },
   {
+    name: 'GET /v1/notifications',
+    least: 'viewer',
+    request: () => ({ method: 'GET', url: '/v1/notifications' }),
+  },
+  {
+    name: 'PATCH /v1/notifications',
+    least: 'viewer',
+    request: () => ({ method: 'PATCH', url: '/v1/notifications', payload: { assigned: false } }),
+  },
+  {
     name: 'GET /v1/auth/session',
     least: 'viewer',
     sessionOnly: true,
