@@ -19,6 +19,7 @@ import { parseQuery } from './plugins/query-string.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { redisPlugin } from './plugins/redis.ts';
 import { requestIdOf, requestIdPlugin } from './plugins/request-id.ts';
+import { retentionJobPlugin } from './plugins/retention-job.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { staticAssets } from './plugins/static-assets.ts';
 import { underPressurePlugin } from './plugins/under-pressure.ts';
@@ -73,7 +74,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.decorate('config', config);
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug(
-      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request',
     );
   });
@@ -100,6 +106,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(catalogPlugin);
   await app.register(mailerPlugin);
   await app.register(deliveryWorkerPlugin, { enabled: options.deliveryWorker ?? true });
+  await app.register(retentionJobPlugin, { intervalMinutes: config.retentionIntervalMinutes });
 
   // Routes
   await app.register(healthRoutes);

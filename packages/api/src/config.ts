@@ -49,6 +49,8 @@ export const configSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE: booleanFromEnv.default(false),
   /** How often the delivery worker looks for due webhooks and emails, in milliseconds. */
   DELIVERY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** Minutes between runs of the retention job (it also runs at start); 0 turns it off. */
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
 });
 
 export interface Config {
@@ -67,6 +69,7 @@ export interface Config {
   webhookRetryDelays: readonly number[];
   webhookAllowPrivate: boolean;
   deliveryPollIntervalMs: number;
+  retentionIntervalMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -99,5 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     webhookRetryDelays: Object.freeze(values.WEBHOOK_RETRY_DELAYS),
     webhookAllowPrivate: values.WEBHOOK_ALLOW_PRIVATE,
     deliveryPollIntervalMs: values.DELIVERY_POLL_INTERVAL_MS,
+    retentionIntervalMinutes: values.RETENTION_INTERVAL_MINUTES,
   });
 }

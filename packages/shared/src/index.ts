@@ -14,6 +14,7 @@ export * from './schemas/follow-up.ts';
 export * from './schemas/keys.ts';
 export * from './schemas/metrics.ts';
 export * from './schemas/notifications.ts';
+export * from './schemas/privacy.ts';
 export * from './schemas/project.ts';
 export * from './schemas/respondents.ts';
 export * from './schemas/responses.ts';

@@ -1,6 +1,8 @@
 import type { StaffRole } from '@closeloop/shared';
 import type { FastifyInstance } from 'fastify';
 import { Errors } from '../errors.ts';
+import { auditPlugin } from '../plugins/audit.ts';
+import { auditRoutes } from './audit/index.ts';
 import { sessionRoute } from './auth/index.ts';
 import { followUpRoutes } from './follow-up/index.ts';
 import { followUpRuleRoutes } from './follow-up-rules/index.ts';
@@ -8,7 +10,8 @@ import { keyRoutes } from './keys/index.ts';
 import { metricsRoutes } from './metrics/index.ts';
 import { notificationRoutes } from './notifications/index.ts';
 import { projectRoutes } from './project/index.ts';
-import { respondentRoutes } from './respondents/index.ts';
+import { eraseRespondentRoutes } from './respondents/erase.ts';
+import { exportRespondentRoutes } from './respondents/export.ts';
 import { exportResponsesRoute } from './responses/export.ts';
 import { readResponsesRoutes } from './responses/read.ts';
 import { surveyRoutes } from './surveys/index.ts';
@@ -43,6 +46,8 @@ export async function managementRoutes(management: FastifyInstance) {
     }
   });
   management.addHook('onRequest', management.authenticate);
+  // Every successful change (and export) is written to the audit log before its answer leaves.
+  await management.register(auditPlugin);
   // Management bodies are application/json only, as documented; text/plain is for the widget's
   // preflight-free sends, and a cross-site page could send it without asking.
   management.addHook('preValidation', async (request) => {
@@ -61,6 +66,8 @@ export async function managementRoutes(management: FastifyInstance) {
   await management.register(keyRoutes);
   await management.register(projectRoutes);
   await management.register(webhookRoutes);
-  await management.register(respondentRoutes);
   await management.register(notificationRoutes);
+  await management.register(exportRespondentRoutes);
+  await management.register(eraseRespondentRoutes);
+  await management.register(auditRoutes);
 }

@@ -11,6 +11,7 @@ import { ConflictError, type FieldError, ValidationError } from '../errors.ts';
 import { catalogOf, type SurveyKindById } from './catalog.ts';
 import { applyRules } from './follow-up-rules.ts';
 import { type IdentityPolicy, identityPolicy, isValidSignature } from './identity.ts';
+import { storedContext } from './user-agent.ts';
 import { enqueueWebhookMessages, ingestionEvents } from './webhook-outbox.ts';
 
 /** How far before its arrival a response may say it was given (the widget drops older answers). */
@@ -346,7 +347,7 @@ export async function ingestResponses(
               comment: item.comment ?? null,
               respondentId: respondentOf.get(item.id)?.id ?? null,
               ...identityColumns(item, treatment.get(item.id)!, respondentOf.has(item.id)),
-              context: item.context,
+              context: storedContext(item.context),
               url: item.context.url,
               locale: item.context.locale ?? null,
               // A visitor's clock may run ahead; a response is never from the future.

@@ -168,6 +168,7 @@ const toSettings = (row: ProjectRow): ProjectSettings => ({
   appearance: row.appearance,
   identityVerification: row.identityVerification,
   hasIdentitySecret: row.identitySecret !== null,
+  retentionDays: row.retentionDays,
   createdAt: row.createdAt.toISOString(),
 });
 

@@ -3,6 +3,7 @@ import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { projects, staffSessions, staffUsers } from '../db/schema/index.ts';
 import { hashKey } from './keys.ts';
+import { describeUserAgent } from './user-agent.ts';
 
 /** Name of the httpOnly session cookie. */
 export const sessionCookie = 'closeloop_session';
@@ -22,7 +23,8 @@ export async function createSession(db: Db, user: { id: string; projectId: strin
       tokenHash: hashKey(token),
       csrfToken,
       expiresAt,
-      userAgent: userAgent?.slice(0, 300) ?? null,
+      // Only the browser family and device class ("Firefox, desktop"), never the full string.
+      userAgent: describeUserAgent(userAgent),
     })
     .returning();
   // Expired sessions of this user are swept on each sign-in.

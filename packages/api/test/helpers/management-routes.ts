@@ -139,5 +139,9 @@ function followUpRoutes(): ManagementRoute[] {
       url: () => `/v1/webhooks/${someId}/deliveries/${someId}/retry`,
       namesResource: false,
     },
+    { method: 'GET', url: () => '/v1/respondents?email=someone%40customer.example', namesResource: false },
+    { method: 'DELETE', url: () => '/v1/respondents/someone', namesResource: false },
+    { method: 'DELETE', url: () => '/v1/respondents?email=someone%40customer.example', namesResource: false },
+    { method: 'GET', url: () => '/v1/audit', namesResource: false },
   ];
 }

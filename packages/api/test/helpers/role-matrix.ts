@@ -355,12 +355,9 @@ export const roleCases: RoleCase[] = [
     least: 'admin',
     request: () => ({ method: 'POST', url: '/v1/project/identity-secret' }),
   },
-  // Respondents
-  {
-    name: 'GET /v1/respondents/:externalId',
-    least: 'viewer',
-    request: () => ({ method: 'GET', url: '/v1/respondents/r-1' }),
-  },
+  // Privacy: respondent export and erasure, the audit log
+  ...respondentCases(),
+  { name: 'GET /v1/audit', least: 'admin', request: () => ({ method: 'GET', url: '/v1/audit' }) },
 ];
 
 /** A webhook subscribed to nothing the fixtures cause (its URL is never called in these tests). */
@@ -373,4 +370,48 @@ async function newWebhookId({ ctx, project }: Fixture): Promise<string> {
     payload: aWebhook,
   });
   return created.json().id;
+}
+
+/** A fresh respondent per request (erasure removes it), named by external id or email. */
+function respondentCases(): RoleCase[] {
+  const fresh = async ({ ctx, project }: Fixture) => {
+    const externalId = `privacy-${crypto.randomUUID()}`;
+    const email = `${externalId}@customer.example`;
+    await storeResponse(ctx, project, { respondent: { externalId, email } });
+    return { externalId, email: encodeURIComponent(email) };
+  };
+  return [
+    {
+      name: 'GET /v1/respondents/:externalId',
+      least: 'admin',
+      request: async (fixture) => ({
+        method: 'GET',
+        url: `/v1/respondents/${(await fresh(fixture)).externalId}`,
+      }),
+    },
+    {
+      name: 'GET /v1/respondents?email=',
+      least: 'admin',
+      request: async (fixture) => ({
+        method: 'GET',
+        url: `/v1/respondents?email=${(await fresh(fixture)).email}`,
+      }),
+    },
+    {
+      name: 'DELETE /v1/respondents/:externalId',
+      least: 'admin',
+      request: async (fixture) => ({
+        method: 'DELETE',
+        url: `/v1/respondents/${(await fresh(fixture)).externalId}`,
+      }),
+    },
+    {
+      name: 'DELETE /v1/respondents?email=',
+      least: 'admin',
+      request: async (fixture) => ({
+        method: 'DELETE',
+        url: `/v1/respondents?email=${(await fresh(fixture)).email}`,
+      }),
+    },
+  ];
 }

@@ -17,6 +17,28 @@ export const appearanceSchema = z.object({
 });
 export type Appearance = z.infer<typeof appearanceSchema>;
 
+/**
+ * Shortest retention period: an answer may arrive up to 7 days after it was given, and an
+ * earlier period would let a late resend bring back a comment retention had removed.
+ */
+export const minRetentionDays = 7;
+/** Longest retention period a project may set: ten years. */
+export const maxRetentionDays = 3650;
+
+/** Days a response keeps who gave it and what they wrote; null keeps everything until erased. */
+export const retentionDaysSchema = z
+  .number()
+  .int()
+  .min(
+    minRetentionDays,
+    `must be at least ${minRetentionDays} days (the longest a widget holds an answer before sending it)`,
+  )
+  .max(maxRetentionDays)
+  .nullable()
+  .describe(
+    'Days after which a response loses its comment, respondent, traits and page URLs and its notes and email messages are deleted (score, survey, time and locale stay); null keeps them until erased',
+  );
+
 /** Project settings. */
 export const projectSettingsSchema = z.object({
   id: z.uuid(),
@@ -26,6 +48,7 @@ export const projectSettingsSchema = z.object({
   appearance: appearanceSchema,
   identityVerification: identityVerificationSchema,
   hasIdentitySecret: z.boolean().describe('Whether an identity secret (idsec_…) has been made'),
+  retentionDays: retentionDaysSchema,
   createdAt: isoDateTime,
 });
 export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
@@ -37,6 +60,7 @@ export const projectUpdateSchema = z
     allowedOrigins: z.array(z.string().max(300)).max(100),
     appearance: appearanceSchema,
     identityVerification: identityVerificationSchema,
+    retentionDays: retentionDaysSchema,
   })
   .partial()
   .strict();

@@ -37,7 +37,12 @@ export const responseContextSchema = z.object({
   url: z.url().max(limits.maxUrlLength).describe('Page URL'),
   locale: localeSchema.optional(),
   referrer: z.string().max(limits.maxUrlLength).optional(),
-  userAgent: z.string().max(1000).optional(),
+  userAgent: z.string().max(1000).optional().describe('Read for browser and device, never stored'),
+  browser: z.string().max(40).optional().describe('Browser family, derived from userAgent by the API'),
+  device: z
+    .enum(['desktop', 'mobile', 'tablet', 'bot', 'other'])
+    .optional()
+    .describe('Device class, derived from userAgent by the API'),
   viewport: z.object({ width: z.number().int().min(0), height: z.number().int().min(0) }).optional(),
 });
 export type ResponseContext = z.infer<typeof responseContextSchema>;
@@ -121,7 +126,9 @@ export const responseRecordSchema = z.object({
   quarantined: z
     .boolean()
     .describe('Over the counted budget: stored, but left out of metrics until staff accept it'),
-  context: responseContextSchema,
+  context: responseContextSchema.extend({
+    url: z.string().describe('Page URL; empty once the retention period removed it'),
+  }),
   submittedAt: isoDateTime,
   receivedAt: isoDateTime,
   updatedAt: isoDateTime,

@@ -1,0 +1,63 @@
+import { respondentEmailQuerySchema, respondentExternalIdParamsSchema } from '@closeloop/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { authOf, projectIdOf } from '../../plugins/auth.ts';
+import { auditActorOf } from '../../services/audit.ts';
+import { eraseRespondents } from '../../services/respondents.ts';
+import { managementErrors as errors, managementSecurity as security } from '../security.ts';
+
+const description =
+  'Erases the respondent and every response, note, email message and activity entry about them in ' +
+  'one transaction; metrics no longer count them. The audit log records that an erasure happened ' +
+  '(who, when, how many rows), nothing of what was erased. Owners and admins only.';
+
+/** DELETE /v1/respondents/:externalId and DELETE /v1/respondents?email=: privacy erasure. */
+export const eraseRespondentRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.delete(
+    '/v1/respondents/:externalId',
+    {
+      schema: {
+        tags: ['respondents'],
+        summary: "Erase a respondent and everything about them, by the site's own user id",
+        description,
+        security,
+        params: respondentExternalIdParamsSchema,
+        response: { 204: z.null(), ...errors },
+      },
+      config: { access: 'admin', audit: false },
+    },
+    async (request, reply) => {
+      await eraseRespondents(
+        app.db,
+        projectIdOf(request),
+        { externalId: request.params.externalId },
+        auditActorOf(authOf(request)),
+      );
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/v1/respondents',
+    {
+      schema: {
+        tags: ['respondents'],
+        summary: 'Erase every respondent with an email address and everything about them',
+        description,
+        security,
+        querystring: respondentEmailQuerySchema,
+        response: { 204: z.null(), ...errors },
+      },
+      config: { access: 'admin', audit: false },
+    },
+    async (request, reply) => {
+      await eraseRespondents(
+        app.db,
+        projectIdOf(request),
+        { email: request.query.email },
+        auditActorOf(authOf(request)),
+      );
+      return reply.code(204).send(null);
+    },
+  );
+};

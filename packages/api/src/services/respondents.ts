@@ -1,0 +1,235 @@
+/** Privacy requests about one person: export everything stored about them, or erase it. */
+import type { Activity, EmailMessage, Note, RespondentData } from '@closeloop/shared';
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.ts';
+import {
+  emailMessages,
+  respondents,
+  responseActivity,
+  responseNotes,
+  responses,
+  secretKeys,
+  staffUsers,
+} from '../db/schema/index.ts';
+import { Errors } from '../errors.ts';
+import { type AuditActor, recordAudit } from './audit.ts';
+import { selectRecords, toResponseRecord } from './responses.ts';
+
+/** How a privacy request names the person: the site's own user id, or an email address. */
+export type RespondentLookup = { externalId: string } | { email: string };
+
+const describe = (lookup: RespondentLookup) =>
+  'externalId' in lookup ? 'with this external id' : 'with this email address';
+
+function lookupCondition(projectId: string, lookup: RespondentLookup): SQL {
+  return and(
+    eq(respondents.projectId, projectId),
+    'externalId' in lookup
+      ? eq(respondents.externalId, lookup.externalId)
+      : // Every respondent with the address, whatever its letter case (an identified one too).
+        sql`lower(${respondents.email}) = ${lookup.email.toLowerCase()}`,
+  )!;
+}
+
+/** What an erasure removed, per table: the audit entry records these counts and nothing else. */
+export interface ErasureCounts {
+  respondents: number;
+  responses: number;
+  notes: number;
+  emailMessages: number;
+  activity: number;
+}
+
+/** Deletes the notes, email messages and activity of responses, counting each. */
+async function deleteResponseDependents(tx: Tx, projectId: string, responseIds: string[]) {
+  if (responseIds.length === 0) return { notes: 0, emailMessages: 0, activity: 0 };
+  const notes = await tx
+    .delete(responseNotes)
+    .where(and(eq(responseNotes.projectId, projectId), inArray(responseNotes.responseId, responseIds)))
+    .returning({ id: responseNotes.id });
+  const messages = await tx
+    .delete(emailMessages)
+    .where(and(eq(emailMessages.projectId, projectId), inArray(emailMessages.responseId, responseIds)))
+    .returning({ id: emailMessages.id });
+  const activity = await tx
+    .delete(responseActivity)
+    .where(and(eq(responseActivity.projectId, projectId), inArray(responseActivity.responseId, responseIds)))
+    .returning({ id: responseActivity.id });
+  return { notes: notes.length, emailMessages: messages.length, activity: activity.length };
+}
+
+/**
+ * Everything stored about the respondents a lookup names (one for an external id; every one with
+ * the address for an email), oldest response first. 404 when there is none. Records the export
+ * in the audit log (how many respondents and responses, not who).
+ */
+export async function exportRespondents(
+  db: Db,
+  projectId: string,
+  lookup: RespondentLookup,
+  actor: AuditActor,
+): Promise<RespondentData[]> {
+  const found = await db
+    .select()
+    .from(respondents)
+    .where(lookupCondition(projectId, lookup))
+    .orderBy(asc(respondents.createdAt), asc(respondents.id));
+  if (found.length === 0) throw new Errors.NotFound(`No respondent ${describe(lookup)} in this project`);
+
+  const records = await selectRecords(db)
+    .where(
+      and(
+        eq(responses.projectId, projectId),
+        inArray(
+          responses.respondentId,
+          found.map((row) => row.id),
+        ),
+      ),
+    )
+    .orderBy(asc(responses.submittedAt), asc(responses.id));
+  const responseIds = records.map((row) => row.response.id);
+  const [notes, messages, activity] = responseIds.length
+    ? await Promise.all([
+        notesOf(db, projectId, responseIds),
+        messagesOf(db, projectId, responseIds),
+        activityOf(db, projectId, responseIds),
+      ])
+    : [[], [], []];
+
+  const result = found.map((respondent) => {
+    const own = new Set(
+      records.filter((row) => row.response.respondentId === respondent.id).map((row) => row.response.id),
+    );
+    return {
+      id: respondent.id,
+      externalId: respondent.externalId,
+      email: respondent.email,
+      traits: respondent.traits,
+      verified: respondent.verified,
+      createdAt: respondent.createdAt.toISOString(),
+      updatedAt: respondent.updatedAt.toISOString(),
+      responses: records.filter((row) => own.has(row.response.id)).map((row) => toResponseRecord(row)),
+      notes: notes.filter((note) => own.has(note.responseId)),
+      emailMessages: messages.filter((message) => own.has(message.responseId)),
+      activity: activity.filter((entry) => own.has(entry.responseId)),
+    };
+  });
+  await recordAudit(db, {
+    projectId,
+    actor,
+    action: 'respondent.exported',
+    target: { type: 'respondent', id: null },
+    detail: {
+      by: 'externalId' in lookup ? 'externalId' : 'email',
+      respondents: found.length,
+      responses: records.length,
+    },
+  });
+  return result;
+}
+
+async function notesOf(db: Db, projectId: string, responseIds: string[]): Promise<Note[]> {
+  const rows = await db
+    .select({ note: responseNotes, userName: staffUsers.name, keyName: secretKeys.name })
+    .from(responseNotes)
+    .leftJoin(staffUsers, eq(staffUsers.id, responseNotes.authorUserId))
+    .leftJoin(secretKeys, eq(secretKeys.id, responseNotes.authorKeyId))
+    .where(and(eq(responseNotes.projectId, projectId), inArray(responseNotes.responseId, responseIds)))
+    .orderBy(asc(responseNotes.createdAt), asc(responseNotes.id));
+  return rows.map(({ note, userName, keyName }) => ({
+    id: note.id,
+    responseId: note.responseId,
+    body: note.body,
+    author: note.authorUserId
+      ? { kind: 'user', id: note.authorUserId, name: userName ?? 'Deleted user' }
+      : { kind: 'secret_key', id: note.authorKeyId, name: `Secret key "${keyName ?? '?'}"` },
+    createdAt: note.createdAt.toISOString(),
+  }));
+}
+
+async function messagesOf(db: Db, projectId: string, responseIds: string[]): Promise<EmailMessage[]> {
+  const rows = await db
+    .select()
+    .from(emailMessages)
+    .where(and(eq(emailMessages.projectId, projectId), inArray(emailMessages.responseId, responseIds)))
+    .orderBy(asc(emailMessages.createdAt), asc(emailMessages.id));
+  return rows.map((row) => ({
+    id: row.id,
+    responseId: row.responseId,
+    to: row.toAddress,
+    subject: row.subject,
+    body: row.body,
+    sentBy: { kind: row.senderKind, id: row.senderId, name: row.senderName },
+    createdAt: row.createdAt.toISOString(),
+  }));
+}
+
+async function activityOf(db: Db, projectId: string, responseIds: string[]): Promise<Activity[]> {
+  const rows = await db
+    .select()
+    .from(responseActivity)
+    .where(and(eq(responseActivity.projectId, projectId), inArray(responseActivity.responseId, responseIds)))
+    .orderBy(asc(responseActivity.createdAt), asc(responseActivity.id));
+  return rows.map((row) => ({
+    id: row.id,
+    responseId: row.responseId,
+    type: row.type,
+    actor: { kind: row.actorKind, id: row.actorId, name: row.actorName },
+    detail: row.detail,
+    createdAt: row.createdAt.toISOString(),
+  }));
+}
+
+/**
+ * Erases the respondents a lookup names and everything about them — responses (so metrics no
+ * longer count them), notes, email messages, activity — in one transaction, and records in the
+ * audit log that an erasure happened: who, when and how many rows, nothing of what was erased.
+ * 404 when there is no such respondent.
+ */
+export async function eraseRespondents(
+  db: Db,
+  projectId: string,
+  lookup: RespondentLookup,
+  actor: AuditActor,
+): Promise<ErasureCounts> {
+  return db.transaction(async (tx) => {
+    // Respondents first, then their responses: the order ingestion locks them in.
+    const found = await tx
+      .select({ id: respondents.id })
+      .from(respondents)
+      .where(lookupCondition(projectId, lookup))
+      .orderBy(asc(respondents.id))
+      .for('update');
+    if (found.length === 0) throw new Errors.NotFound(`No respondent ${describe(lookup)} in this project`);
+    const respondentIds = found.map((row) => row.id);
+    const owned = await tx
+      .select({ id: responses.id })
+      .from(responses)
+      .where(and(eq(responses.projectId, projectId), inArray(responses.respondentId, respondentIds)))
+      .orderBy(asc(responses.id))
+      .for('update');
+    const responseIds = owned.map((row) => row.id);
+    const dependents = await deleteResponseDependents(tx, projectId, responseIds);
+    if (responseIds.length > 0) {
+      await tx
+        .delete(responses)
+        .where(and(eq(responses.projectId, projectId), inArray(responses.id, responseIds)));
+    }
+    await tx
+      .delete(respondents)
+      .where(and(eq(respondents.projectId, projectId), inArray(respondents.id, respondentIds)));
+    const counts: ErasureCounts = {
+      respondents: respondentIds.length,
+      responses: responseIds.length,
+      ...dependents,
+    };
+    await recordAudit(tx, {
+      projectId,
+      actor,
+      action: 'respondent.erased',
+      target: { type: 'respondent', id: null },
+      detail: { by: 'externalId' in lookup ? 'externalId' : 'email', rows: counts },
+    });
+    return counts;
+  });
+}
