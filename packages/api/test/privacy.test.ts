@@ -3,7 +3,7 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import type { Database } from '../src/db/client.ts';
-import { surveys } from '../src/db/schema/index.ts';
+import { staffEmails, surveys, webhookEndpoints, webhookMessages } from '../src/db/schema/index.ts';
 import { createProject } from '../src/services/projects.ts';
 import { applyRetention } from '../src/services/retention.ts';
 import { aResponse, databaseTargets, type TestProject } from './helpers/app.ts';
@@ -165,6 +165,40 @@ describe.each(databaseTargets())('privacy on $name', (target) => {
     expect(before.statusCode, before.body).toBe(200);
     expect(before.json().total.n).toBe(2);
 
+    // Queued webhook messages and staff emails about them (written as the delivery outbox does).
+    const [endpoint] = await database.db
+      .insert(webhookEndpoints)
+      .values({
+        projectId: project.projectId,
+        url: 'https://hooks.example/in',
+        events: ['response.created'],
+        secret: 'whsec_test',
+      })
+      .returning();
+    for (const someone of [person, bystander]) {
+      await database.db.insert(webhookMessages).values({
+        projectId: project.projectId,
+        id: crypto.randomUUID(),
+        endpointId: endpoint!.id,
+        type: 'response.created',
+        responseId: someone.responseIds[0],
+        body: JSON.stringify({ comment: someone.comment, respondent: { externalId: someone.externalId } }),
+      });
+      await database.db.insert(staffEmails).values({
+        projectId: project.projectId,
+        id: crypto.randomUUID(),
+        userId: crypto.randomUUID(),
+        kind: 'new_follow_up',
+        dedupeKey: `new:${someone.responseIds[0]}`,
+        toAddress: 'agent@staff.example',
+        subject: 'New follow-up',
+        text: `${someone.email} wrote: ${someone.comment}`,
+        html: `<p>${someone.email} wrote: ${someone.comment}</p>`,
+      });
+    }
+    const exported = await asKey(project, { method: 'GET', url: `/v1/respondents/${person.externalId}` });
+    expect(exported.json().webhookMessages).toHaveLength(1);
+
     const erased = await asKey(project, { method: 'DELETE', url: `/v1/respondents/${person.externalId}` });
     expect(erased.statusCode, erased.body).toBe(204);
 
@@ -192,6 +226,8 @@ describe.each(databaseTargets())('privacy on $name', (target) => {
       notes: 1,
       emailMessages: 1,
       activity: 5,
+      webhookMessages: 1,
+      staffEmails: 1,
     });
 
     const again = await asKey(project, { method: 'DELETE', url: `/v1/respondents/${person.externalId}` });

@@ -1,6 +1,6 @@
 /** Privacy requests about one person: export everything stored about them, or erase it. */
 import type { Activity, EmailMessage, Note, RespondentData } from '@closeloop/shared';
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import {
   emailMessages,
@@ -9,7 +9,9 @@ import {
   responseNotes,
   responses,
   secretKeys,
+  staffEmails,
   staffUsers,
+  webhookMessages,
 } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
 import { type AuditActor, recordAudit } from './audit.ts';
@@ -38,6 +40,10 @@ export interface ErasureCounts {
   notes: number;
   emailMessages: number;
   activity: number;
+  /** Webhook messages about their responses, queued or delivered (with their attempts). */
+  webhookMessages: number;
+  /** Emails to staff that name their responses, address or external id, queued or sent. */
+  staffEmails: number;
 }
 
 /** Deletes the notes, email messages and activity of responses, counting each. */
@@ -88,13 +94,14 @@ export async function exportRespondents(
     )
     .orderBy(asc(responses.submittedAt), asc(responses.id));
   const responseIds = records.map((row) => row.response.id);
-  const [notes, messages, activity] = responseIds.length
+  const [notes, messages, activity, webhook] = responseIds.length
     ? await Promise.all([
         notesOf(db, projectId, responseIds),
         messagesOf(db, projectId, responseIds),
         activityOf(db, projectId, responseIds),
+        webhookMessagesOf(db, projectId, responseIds),
       ])
-    : [[], [], []];
+    : [[], [], [], []];
 
   const result = found.map((respondent) => {
     const own = new Set(
@@ -112,6 +119,7 @@ export async function exportRespondents(
       notes: notes.filter((note) => own.has(note.responseId)),
       emailMessages: messages.filter((message) => own.has(message.responseId)),
       activity: activity.filter((entry) => own.has(entry.responseId)),
+      webhookMessages: webhook.filter((message) => own.has(message.responseId)),
     };
   });
   await recordAudit(db, {
@@ -164,6 +172,23 @@ async function messagesOf(db: Db, projectId: string, responseIds: string[]): Pro
   }));
 }
 
+async function webhookMessagesOf(db: Db, projectId: string, responseIds: string[]) {
+  const rows = await db
+    .select()
+    .from(webhookMessages)
+    .where(and(eq(webhookMessages.projectId, projectId), inArray(webhookMessages.responseId, responseIds)))
+    .orderBy(asc(webhookMessages.id));
+  return rows.map((row) => ({
+    id: row.id,
+    endpointId: row.endpointId,
+    responseId: row.responseId!,
+    type: row.type,
+    status: row.status,
+    body: row.body,
+    createdAt: row.createdAt.toISOString(),
+  }));
+}
+
 async function activityOf(db: Db, projectId: string, responseIds: string[]): Promise<Activity[]> {
   const rows = await db
     .select()
@@ -209,7 +234,41 @@ export async function eraseRespondents(
       .orderBy(asc(responses.id))
       .for('update');
     const responseIds = owned.map((row) => row.id);
+    const people = await tx
+      .select({ externalId: respondents.externalId, email: respondents.email })
+      .from(respondents)
+      .where(and(eq(respondents.projectId, projectId), inArray(respondents.id, respondentIds)));
     const dependents = await deleteResponseDependents(tx, projectId, responseIds);
+    const webhook = responseIds.length
+      ? await tx
+          .delete(webhookMessages)
+          .where(
+            and(eq(webhookMessages.projectId, projectId), inArray(webhookMessages.responseId, responseIds)),
+          )
+          .returning({ id: webhookMessages.id })
+      : [];
+    // Staff emails carry no response column: those that name a response, the address or the
+    // external id are theirs (a digest listing them too: it is the staff's copy of their data).
+    const markers = [
+      ...responseIds,
+      ...people.flatMap((person) => [person.externalId, person.email].filter((value) => value !== null)),
+    ];
+    const mentions = markers.flatMap((marker) => {
+      const pattern = `%${marker.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      return [
+        ilike(staffEmails.dedupeKey, pattern),
+        ilike(staffEmails.toAddress, pattern),
+        ilike(staffEmails.subject, pattern),
+        ilike(staffEmails.text, pattern),
+        ilike(staffEmails.html, pattern),
+      ];
+    });
+    const emails = mentions.length
+      ? await tx
+          .delete(staffEmails)
+          .where(and(eq(staffEmails.projectId, projectId), or(...mentions)))
+          .returning({ id: staffEmails.id })
+      : [];
     if (responseIds.length > 0) {
       await tx
         .delete(responses)
@@ -222,6 +281,8 @@ export async function eraseRespondents(
       respondents: respondentIds.length,
       responses: responseIds.length,
       ...dependents,
+      webhookMessages: webhook.length,
+      staffEmails: emails.length,
     };
     await recordAudit(tx, {
       projectId,

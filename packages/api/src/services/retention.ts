@@ -2,7 +2,8 @@
  * Retention: responses older than a project's `retentionDays` lose who gave them and what they
  * wrote — comment, respondent link (and so the traits), page URLs, notes, email messages and the
  * text of note and reply activity — while the score, survey, time and locale stay, so trends and
- * metrics stay whole. Respondents left without any response are deleted.
+ * metrics stay whole. Webhook messages about those responses are deleted, and respondents left
+ * without any response too.
  */
 import { and, asc, eq, inArray, isNotNull, lt, notExists, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
@@ -13,6 +14,7 @@ import {
   responseActivity,
   responseNotes,
   responses,
+  webhookMessages,
 } from '../db/schema/index.ts';
 import { recordAudit, systemActor } from './audit.ts';
 
@@ -149,6 +151,10 @@ async function scrubBatch(tx: Tx, projectId: string, cutoff: Date) {
     .delete(emailMessages)
     .where(and(eq(emailMessages.projectId, projectId), inArray(emailMessages.responseId, ids)))
     .returning({ id: emailMessages.id });
+  // Webhook messages repeat the response as it was sent (comment, respondent).
+  await tx
+    .delete(webhookMessages)
+    .where(and(eq(webhookMessages.projectId, projectId), inArray(webhookMessages.responseId, ids)));
   // The history keeps that a note was added or a reply sent, not its text or address.
   await tx
     .update(responseActivity)

@@ -16,6 +16,19 @@ export const respondentDataSchema = respondentRecordSchema.extend({
   notes: z.array(noteSchema),
   emailMessages: z.array(emailMessageSchema),
   activity: z.array(activitySchema),
+  webhookMessages: z
+    .array(
+      z.object({
+        id: z.uuid(),
+        endpointId: z.uuid(),
+        responseId: z.uuid(),
+        type: z.string(),
+        status: z.enum(['pending', 'succeeded', 'failed']),
+        body: z.string().describe('The JSON text sent to the endpoint'),
+        createdAt: isoDateTime,
+      }),
+    )
+    .describe('Webhook messages about their responses, queued or delivered'),
 });
 export type RespondentData = z.infer<typeof respondentDataSchema>;
 
