@@ -117,7 +117,10 @@ describe.each(databaseTargets())('verified identities on $name', (target) => {
       respondent: { externalId: 'never-signed', email: 'x@shop.example', traits: { a: 1 } },
     });
     expect((await send(project, [item])).statusCode).toBe(202);
-    expect((await respondent(project, 'never-signed')).statusCode).toBe(404);
+    // No stored respondent: a privacy export shows only the claim, on its response.
+    const claimed = await respondent(project, 'never-signed');
+    expect(claimed.json()).toMatchObject({ id: null, verified: false, traits: {} });
+    expect(claimed.json().responses.map((r: { id: string }) => r.id)).toEqual([item.id]);
     expect((await response(project, item.id)).json()).toMatchObject({
       identity: 'unverified',
       claimedRespondent: { externalId: 'never-signed', email: 'x@shop.example', traits: { a: 1 } },

@@ -115,7 +115,7 @@ describe.each(databaseTargets())('privacy on $name', (target) => {
     const reply = await asKey(project, {
       method: 'POST',
       url: `/v1/responses/${first.id}/replies`,
-      payload: { body: person.reply },
+      payload: { body: person.reply, confirmUnverified: true },
     });
     expect(reply.statusCode, reply.body).toBe(201);
     return { ...person, responseIds: [first.id, second.id] };
@@ -128,7 +128,6 @@ describe.each(databaseTargets())('privacy on $name', (target) => {
     expect(byId.statusCode, byId.body).toBe(200);
     const data = byId.json();
     expect(data.externalId).toBe(person.externalId);
-    expect(data.traits).toEqual({ plan: person.trait });
     expect(data.responses.map((r: { id: string }) => r.id).sort()).toEqual([...person.responseIds].sort());
     expect(data.notes.map((n: { body: string }) => n.body)).toEqual([person.note]);
     expect(data.emailMessages.map((m: { body: string }) => m.body)).toEqual([person.reply]);
@@ -220,8 +219,9 @@ describe.each(databaseTargets())('privacy on $name', (target) => {
     const audit = await asKey(project, { method: 'GET', url: '/v1/audit?action=respondent.erased' });
     const [entry] = audit.json().data;
     expect(entry.actor).toMatchObject({ kind: 'secret_key' });
+    // Unsigned identities are kept on their responses only (no stored respondent row).
     expect(entry.detail.rows).toEqual({
-      respondents: 1,
+      respondents: 0,
       responses: 2,
       notes: 1,
       emailMessages: 1,
@@ -252,6 +252,27 @@ describe.each(databaseTargets())('privacy on $name', (target) => {
     expect((await dumpEveryTable(database)).toLowerCase()).not.toContain(email.toLowerCase());
     const list = await asKey(project, { method: 'GET', url: '/v1/responses' });
     expect(list.json().data).toEqual([]);
+  });
+
+  it('erases responses that only claimed the identity without a signature', async () => {
+    const project = await newProject();
+    const required = await asKey(project, {
+      method: 'PATCH',
+      url: '/v1/project',
+      payload: { identityVerification: 'required' },
+    });
+    expect(required.statusCode, required.body).toBe(200);
+    const claim = `claimed-${crypto.randomUUID()}`;
+    await store(project, [
+      aResponse(project.surveyIds.nps, { comment: `unsigned ${claim}`, respondent: { externalId: claim } }),
+    ]);
+    const exported = await asKey(project, { method: 'GET', url: `/v1/respondents/${claim}` });
+    expect(exported.statusCode, exported.body).toBe(200);
+    expect(exported.json()).toMatchObject({ id: null, externalId: claim, verified: false });
+    expect(exported.json().responses).toHaveLength(1);
+    const erased = await asKey(project, { method: 'DELETE', url: `/v1/respondents/${claim}` });
+    expect(erased.statusCode, erased.body).toBe(204);
+    expect(await dumpEveryTable(database)).not.toContain(claim);
   });
 
   it('refuses erasure to agents and viewers, bad emails with 400, and other projects with 404', async () => {
@@ -308,7 +329,7 @@ describe.each(databaseTargets())('privacy on $name', (target) => {
       responses: 2,
       notes: 1,
       emailMessages: 1,
-      respondents: 1,
+      respondents: 0,
       skipped: false,
     });
 
@@ -332,7 +353,7 @@ describe.each(databaseTargets())('privacy on $name', (target) => {
     expect(old.context.url).toBe('');
     expect(old.context.locale).toBe('en');
     const fresh = rows.find((row) => row.id === later.id)!;
-    expect(fresh).toMatchObject({ comment: 'Still fresh', respondent: { externalId: 'fresh-one' } });
+    expect(fresh).toMatchObject({ comment: 'Still fresh', claimedRespondent: { externalId: 'fresh-one' } });
 
     // Trends stay whole: metrics still count the scrubbed responses.
     const metrics = await asKey(project, {
@@ -348,7 +369,7 @@ describe.each(databaseTargets())('privacy on $name', (target) => {
     expect(audit.json().data).toHaveLength(1);
     expect(audit.json().data[0]).toMatchObject({
       action: 'retention.applied',
-      detail: { retentionDays: 30, rows: { responses: 2, notes: 1, emailMessages: 1, respondents: 1 } },
+      detail: { retentionDays: 30, rows: { responses: 2, notes: 1, emailMessages: 1, respondents: 0 } },
     });
   });
 

@@ -1,6 +1,6 @@
 /** Privacy requests about one person: export everything stored about them, or erase it. */
 import type { Activity, EmailMessage, Note, RespondentData } from '@closeloop/shared';
-import { and, asc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import {
   emailMessages,
@@ -30,6 +30,17 @@ function lookupCondition(projectId: string, lookup: RespondentLookup): SQL {
       ? eq(respondents.externalId, lookup.externalId)
       : // Every respondent with the address, whatever its letter case (an identified one too).
         sql`lower(${respondents.email}) = ${lookup.email.toLowerCase()}`,
+  )!;
+}
+
+/** Responses that only claimed the person's identity (unsigned), kept on the response alone. */
+function claimCondition(projectId: string, lookup: RespondentLookup): SQL {
+  return and(
+    eq(responses.projectId, projectId),
+    isNull(responses.respondentId),
+    'externalId' in lookup
+      ? sql`${responses.claimedRespondent} ->> 'externalId' = ${lookup.externalId}`
+      : sql`lower(${responses.claimedRespondent} ->> 'email') = ${lookup.email.toLowerCase()}`,
   )!;
 }
 
@@ -80,19 +91,27 @@ export async function exportRespondents(
     .from(respondents)
     .where(lookupCondition(projectId, lookup))
     .orderBy(asc(respondents.createdAt), asc(respondents.id));
-  if (found.length === 0) throw new Errors.NotFound(`No respondent ${describe(lookup)} in this project`);
-
-  const records = await selectRecords(db)
-    .where(
-      and(
-        eq(responses.projectId, projectId),
-        inArray(
-          responses.respondentId,
-          found.map((row) => row.id),
-        ),
-      ),
-    )
+  const claimed = await selectRecords(db)
+    .where(claimCondition(projectId, lookup))
     .orderBy(asc(responses.submittedAt), asc(responses.id));
+  if (found.length === 0 && claimed.length === 0) {
+    throw new Errors.NotFound(`No respondent ${describe(lookup)} in this project`);
+  }
+
+  const stored = found.length
+    ? await selectRecords(db)
+        .where(
+          and(
+            eq(responses.projectId, projectId),
+            inArray(
+              responses.respondentId,
+              found.map((row) => row.id),
+            ),
+          ),
+        )
+        .orderBy(asc(responses.submittedAt), asc(responses.id))
+    : [];
+  const records = [...stored, ...claimed];
   const responseIds = records.map((row) => row.response.id);
   const [notes, messages, activity, webhook] = responseIds.length
     ? await Promise.all([
@@ -103,7 +122,7 @@ export async function exportRespondents(
       ])
     : [[], [], [], []];
 
-  const result = found.map((respondent) => {
+  const result: RespondentData[] = found.map((respondent) => {
     const own = new Set(
       records.filter((row) => row.response.respondentId === respondent.id).map((row) => row.response.id),
     );
@@ -122,6 +141,24 @@ export async function exportRespondents(
       webhookMessages: webhook.filter((message) => own.has(message.responseId)),
     };
   });
+  if (claimed.length > 0) {
+    // Unsigned claims of this identity: no stored respondent, the responses carry it alone.
+    const own = new Set(claimed.map((row) => row.response.id));
+    result.push({
+      id: null,
+      externalId: 'externalId' in lookup ? lookup.externalId : null,
+      email: 'email' in lookup ? lookup.email : null,
+      traits: {},
+      verified: false,
+      createdAt: claimed[0]!.response.receivedAt.toISOString(),
+      updatedAt: claimed.at(-1)!.response.receivedAt.toISOString(),
+      responses: claimed.map((row) => toResponseRecord(row)),
+      notes: notes.filter((note) => own.has(note.responseId)),
+      emailMessages: messages.filter((message) => own.has(message.responseId)),
+      activity: activity.filter((entry) => own.has(entry.responseId)),
+      webhookMessages: webhook.filter((message) => own.has(message.responseId)),
+    });
+  }
   await recordAudit(db, {
     projectId,
     actor,
@@ -225,19 +262,35 @@ export async function eraseRespondents(
       .where(lookupCondition(projectId, lookup))
       .orderBy(asc(respondents.id))
       .for('update');
-    if (found.length === 0) throw new Errors.NotFound(`No respondent ${describe(lookup)} in this project`);
     const respondentIds = found.map((row) => row.id);
     const owned = await tx
       .select({ id: responses.id })
       .from(responses)
-      .where(and(eq(responses.projectId, projectId), inArray(responses.respondentId, respondentIds)))
+      .where(
+        or(
+          claimCondition(projectId, lookup),
+          respondentIds.length
+            ? and(eq(responses.projectId, projectId), inArray(responses.respondentId, respondentIds))
+            : undefined,
+        ),
+      )
       .orderBy(asc(responses.id))
       .for('update');
+    if (found.length === 0 && owned.length === 0) {
+      throw new Errors.NotFound(`No respondent ${describe(lookup)} in this project`);
+    }
     const responseIds = owned.map((row) => row.id);
-    const people = await tx
-      .select({ externalId: respondents.externalId, email: respondents.email })
-      .from(respondents)
-      .where(and(eq(respondents.projectId, projectId), inArray(respondents.id, respondentIds)));
+    const people = respondentIds.length
+      ? await tx
+          .select({ externalId: respondents.externalId, email: respondents.email })
+          .from(respondents)
+          .where(and(eq(respondents.projectId, projectId), inArray(respondents.id, respondentIds)))
+      : [];
+    people.push(
+      'externalId' in lookup
+        ? { externalId: lookup.externalId, email: null }
+        : { externalId: null, email: lookup.email },
+    );
     const dependents = await deleteResponseDependents(tx, projectId, responseIds);
     const webhook = responseIds.length
       ? await tx
@@ -274,9 +327,11 @@ export async function eraseRespondents(
         .delete(responses)
         .where(and(eq(responses.projectId, projectId), inArray(responses.id, responseIds)));
     }
-    await tx
-      .delete(respondents)
-      .where(and(eq(respondents.projectId, projectId), inArray(respondents.id, respondentIds)));
+    if (respondentIds.length > 0) {
+      await tx
+        .delete(respondents)
+        .where(and(eq(respondents.projectId, projectId), inArray(respondents.id, respondentIds)));
+    }
     const counts: ErasureCounts = {
       respondents: respondentIds.length,
       responses: responseIds.length,

@@ -125,7 +125,12 @@ async function scrubBatch(tx: Tx, projectId: string, cutoff: Date) {
       and(
         eq(responses.projectId, projectId),
         lt(responses.submittedAt, cutoff),
-        or(isNotNull(responses.respondentId), isNotNull(responses.comment), sql`${responses.url} <> ''`),
+        or(
+          isNotNull(responses.respondentId),
+          isNotNull(responses.claimedRespondent),
+          isNotNull(responses.comment),
+          sql`${responses.url} <> ''`,
+        ),
       ),
     )
     .orderBy(asc(responses.submittedAt), asc(responses.id))
@@ -171,6 +176,8 @@ async function scrubBatch(tx: Tx, projectId: string, cutoff: Date) {
     .set({
       comment: null,
       respondentId: null,
+      claimedRespondent: null,
+      clientHash: null,
       url: '',
       context: sql`(${responses.context} - 'url' - 'referrer') || '{"url": ""}'::jsonb`,
     })

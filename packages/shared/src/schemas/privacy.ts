@@ -10,6 +10,7 @@ import { responseRecordSchema } from './responses.ts';
 
 /** Everything stored about one respondent: the answer to a privacy access request. */
 export const respondentDataSchema = respondentRecordSchema.extend({
+  id: z.uuid().nullable().describe('null for a person known only from unsigned claims on their responses'),
   responses: z
     .array(responseRecordSchema)
     .describe('Their responses, and those that only claimed their identity without a signature'),
