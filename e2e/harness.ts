@@ -137,7 +137,10 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
   let app: FastifyInstance | undefined;
   let port = 0;
   const listen = async () => {
-    app = await buildApp({ database, config: { ingestRateLimit: 100_000, ...options.config } });
+    app = await buildApp({
+      database,
+      config: { ingestRateLimit: 100_000, ingestSurveyBudget: 0, ...options.config },
+    });
     await app.listen({ host: '127.0.0.1', port });
     port = (app.server.address() as AddressInfo).port;
   };

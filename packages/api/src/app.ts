@@ -63,7 +63,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     // banner and the setup link under hundreds of lines at the default level; one line per
     // request is logged at debug instead (below). Errors and warnings are logged as before.
     disableRequestLogging: true,
-    trustProxy: config.trustProxy,
+    // false, true, a hop count or a list of proxy addresses/CIDRs (TRUST_PROXY).
+    trustProxy: config.trustProxy as Exclude<FastifyServerOptions['trustProxy'], undefined>,
     bodyLimit: limits.maxIngestBodyBytes,
     requestIdHeader: false,
     genReqId: requestIdOf,

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -16,6 +17,42 @@ const optionalUrl = (protocols: RegExp) =>
 /** About 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over about 28 hours. */
 export const defaultWebhookRetryDelays = [5, 300, 1800, 7200, 18000, 36000, 36000];
 
+/** An address or a CIDR range (`10.0.0.0/8`, `2001:db8::/32`). */
+function isAddressOrRange(value: string): boolean {
+  const [address, bits, extra] = value.split('/');
+  if (extra !== undefined || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies to believe about the client address (Fastify's `trustProxy`): `false`, `true`
+ * (every hop: only behind a proxy that overwrites X-Forwarded-For), a hop count, or a comma list
+ * of proxy addresses and CIDR ranges.
+ */
+const trustProxyFromEnv = z
+  .string()
+  .trim()
+  .transform((value, context): boolean | number | string[] => {
+    const lower = value.toLowerCase();
+    if (['false', 'no', '0'].includes(lower)) return false;
+    if (['true', 'yes'].includes(lower)) return true;
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim());
+    const bad = entries.find((entry) => !isAddressOrRange(entry));
+    if (bad !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        message: `"${bad}" is not false, true, a hop count, or a comma list of addresses and CIDR ranges`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
 /** Environment variables Closeloop reads, validated once at boot. */
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -28,10 +65,14 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** redis://… — shared rate-limit state across API replicas. */
   REDIS_URL: optionalUrl(/^rediss?$/),
-  /** Trust X-Forwarded-* headers (behind a reverse proxy). */
-  TRUST_PROXY: booleanFromEnv.default(false),
+  /** Which proxies' X-Forwarded-* headers to trust: false, true, a hop count, or addresses/CIDRs. */
+  TRUST_PROXY: trustProxyFromEnv.default(false),
   /** Requests per minute per client address on the widget endpoints. */
   INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  /** Responses per survey and client address per hour that count for metrics; 0 = no budget. */
+  INGEST_SURVEY_BUDGET: z.coerce.number().int().min(0).default(10),
+  /** Responses per survey and verified respondent per 24 hours that count for metrics. */
+  INGEST_RESPONDENT_BUDGET: z.coerce.number().int().min(1).default(1),
   /** smtp://user:pass@host:port or smtps://… — needed to reply to respondents by email. */
   SMTP_URL: optionalUrl(/^smtps?$/),
   /** From address of email replies. */
@@ -61,8 +102,10 @@ export interface Config {
   publicUrl: string | undefined;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
   redisUrl: string | undefined;
-  trustProxy: boolean;
+  trustProxy: boolean | number | string[];
   ingestRateLimit: number;
+  ingestSurveyBudget: number;
+  ingestRespondentBudget: number;
   smtpUrl: string | undefined;
   mailFrom: string;
   loginRateLimit: number;
@@ -96,6 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     redisUrl: values.REDIS_URL,
     trustProxy: values.TRUST_PROXY,
     ingestRateLimit: values.INGEST_RATE_LIMIT,
+    ingestSurveyBudget: values.INGEST_SURVEY_BUDGET,
+    ingestRespondentBudget: values.INGEST_RESPONDENT_BUDGET,
     smtpUrl: values.SMTP_URL,
     mailFrom: values.MAIL_FROM,
     loginRateLimit: values.LOGIN_RATE_LIMIT,

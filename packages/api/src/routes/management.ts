@@ -13,6 +13,7 @@ import { projectRoutes } from './project/index.ts';
 import { eraseRespondentRoutes } from './respondents/erase.ts';
 import { exportRespondentRoutes } from './respondents/export.ts';
 import { exportResponsesRoute } from './responses/export.ts';
+import { quarantineRoutes } from './responses/quarantine.ts';
 import { readResponsesRoutes } from './responses/read.ts';
 import { surveyRoutes } from './surveys/index.ts';
 import { userRoutes } from './users/index.ts';
@@ -70,4 +71,5 @@ export async function managementRoutes(management: FastifyInstance) {
   await management.register(exportRespondentRoutes);
   await management.register(eraseRespondentRoutes);
   await management.register(auditRoutes);
+  await management.register(quarantineRoutes);
 }

@@ -9,6 +9,7 @@ import type { Db, Tx } from '../db/client.ts';
 import { events, respondents, responses, type Traits } from '../db/schema/index.ts';
 import { ConflictError, type FieldError, ValidationError } from '../errors.ts';
 import { catalogOf, type SurveyKindById } from './catalog.ts';
+import { hashClientAddress } from './client-address.ts';
 import { applyRules } from './follow-up-rules.ts';
 import { type IdentityPolicy, identityPolicy, isValidSignature } from './identity.ts';
 import { storedContext } from './user-agent.ts';
@@ -273,6 +274,119 @@ export interface IngestOptions {
   receivedAt?: Date;
   /** The project's identity secret and setting when the caller has them (else they are read). */
   identity?: IdentityPolicy;
+  /** The sender's address (for the per-address budget; only its keyed hash is stored). */
+  clientAddress?: string;
+  /** The counted budget; responses over it are stored quarantined. Default: no budget. */
+  budget?: CountedBudget;
+}
+
+export interface CountedBudget {
+  /** Responses per survey and client address per hour that count; 0 = no budget at all. */
+  perAddressPerHour: number;
+  /** Responses per survey and verified respondent per 24 hours that count. */
+  perRespondentPerDay: number;
+}
+
+const hourMs = 3600_000;
+const dayMs = 24 * hourMs;
+
+/**
+ * Decides which new responses of a batch are over the counted budget (ballot stuffing): per
+ * survey, a verified respondent's first `perRespondentPerDay` responses in 24 hours count, and
+ * otherwise an address's first `perAddressPerHour` in an hour. Budget keys are locked for the
+ * transaction (sorted, so concurrent batches take them in one order), so parallel sends from one
+ * address cannot both take the last place.
+ */
+async function overBudget(
+  tx: Tx,
+  projectId: string,
+  items: ResponseInput[],
+  budget: CountedBudget,
+  clientHash: string | null,
+  verifiedRespondentOf: (item: ResponseInput) => string | undefined,
+  now: Date,
+): Promise<Set<string>> {
+  const quarantined = new Set<string>();
+  if (budget.perAddressPerHour === 0 || items.length === 0) return quarantined;
+  const stored = new Set(
+    (
+      await tx
+        .select({ id: responses.id })
+        .from(responses)
+        .where(
+          and(
+            eq(responses.projectId, projectId),
+            inArray(
+              responses.id,
+              items.map((item) => item.id),
+            ),
+          ),
+        )
+    ).map((row) => row.id),
+  );
+  const fresh = items.filter((item) => !stored.has(item.id));
+  const keyOf = (item: ResponseInput) => {
+    const respondentId = verifiedRespondentOf(item);
+    if (respondentId) return `r:${respondentId}:${item.surveyId}`;
+    return clientHash ? `a:${clientHash}:${item.surveyId}` : undefined;
+  };
+  const keys = [...new Set(fresh.map(keyOf).filter((key): key is string => key !== undefined))].sort(
+    compareText,
+  );
+  if (keys.length === 0) return quarantined;
+  for (const key of keys) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${projectId}:${key}`}, 0))`);
+  }
+  const used = new Map<string, number>();
+  const surveyIds = [...new Set(fresh.map((item) => item.surveyId))];
+  if (clientHash && keys.some((key) => key.startsWith('a:'))) {
+    const rows = await tx
+      .select({ surveyId: responses.surveyId, n: sql<number>`count(*)::int` })
+      .from(responses)
+      .where(
+        and(
+          eq(responses.projectId, projectId),
+          inArray(responses.surveyId, surveyIds),
+          eq(responses.clientHash, clientHash),
+          sql`${responses.receivedAt} > ${new Date(now.getTime() - hourMs).toISOString()}::timestamptz`,
+          eq(responses.quarantined, false),
+          sql`${responses.identity} <> 'verified'`,
+        ),
+      )
+      .groupBy(responses.surveyId);
+    for (const row of rows) used.set(`a:${clientHash}:${row.surveyId}`, row.n);
+  }
+  const respondentIds = [...new Set(fresh.map(verifiedRespondentOf).filter((id): id is string => !!id))];
+  if (respondentIds.length > 0) {
+    const rows = await tx
+      .select({
+        respondentId: responses.respondentId,
+        surveyId: responses.surveyId,
+        n: sql<number>`count(*)::int`,
+      })
+      .from(responses)
+      .where(
+        and(
+          eq(responses.projectId, projectId),
+          inArray(responses.respondentId, respondentIds),
+          inArray(responses.surveyId, surveyIds),
+          eq(responses.identity, 'verified'),
+          sql`${responses.receivedAt} > ${new Date(now.getTime() - dayMs).toISOString()}::timestamptz`,
+          eq(responses.quarantined, false),
+        ),
+      )
+      .groupBy(responses.respondentId, responses.surveyId);
+    for (const row of rows) used.set(`r:${row.respondentId}:${row.surveyId}`, row.n);
+  }
+  for (const item of fresh) {
+    const key = keyOf(item);
+    if (!key) continue;
+    const limit = key.startsWith('r:') ? budget.perRespondentPerDay : budget.perAddressPerHour;
+    const count = used.get(key) ?? 0;
+    if (count >= limit) quarantined.add(item.id);
+    else used.set(key, count + 1);
+  }
+  return quarantined;
 }
 
 /**
@@ -328,11 +442,24 @@ export async function ingestResponses(
   const batch = [...unique.values()].sort(byId);
   const rules = await catalogOf(db).enabledRules(projectId);
   const treatment = classifyIdentities(batch, policy);
+  const clientHash =
+    options.clientAddress !== undefined ? await hashClientAddress(db, options.clientAddress, now) : null;
   await withRetry(() =>
     db.transaction(async (tx) => {
       // In the order sent, so a respondent's later email and traits win over earlier ones; the
       // upsert sorts its own rows for locking.
       const respondentOf = await upsertRespondents(tx, projectId, [...unique.values()], treatment);
+      const quarantined = options.budget
+        ? await overBudget(
+            tx,
+            projectId,
+            [...unique.values()],
+            options.budget,
+            clientHash,
+            (item) => (treatment.get(item.id) === 'verified' ? respondentOf.get(item.id)?.id : undefined),
+            now,
+          )
+        : new Set<string>();
       const rows = await tx
         .insert(responses)
         .values(
@@ -353,6 +480,8 @@ export async function ingestResponses(
               // A visitor's clock may run ahead; a response is never from the future.
               submittedAt: submittedAt > now ? now : submittedAt,
               receivedAt: now,
+              clientHash,
+              quarantined: quarantined.has(item.id),
             };
           }),
         )
@@ -430,7 +559,14 @@ export async function ingestResponses(
                 assigneeId: responses.assigneeId,
               });
       const completed = new Map(completedRows.map(({ id, ...before }) => [id, before]));
-      await applyRules(tx, projectId, batch.filter((item) => inserted.has(item.id)).map(subject), { rules });
+      // Quarantined responses open nothing until staff accept them.
+      const counted = (item: ResponseInput) => !quarantined.has(item.id);
+      await applyRules(
+        tx,
+        projectId,
+        batch.filter((item) => inserted.has(item.id) && counted(item)).map(subject),
+        { rules },
+      );
       await applyRules(tx, projectId, batch.filter((item) => completed.has(item.id)).map(subject), {
         onlyCommentRules: true,
         rules,

@@ -43,6 +43,8 @@ class Where {
 
   constructor(projectId: string, scope: Scope, filter: Filter, range: { from: Date; to: Date }) {
     this.add('r.project_id = ?', projectId);
+    // Responses over the counted budget are stored, but count only once staff accept them.
+    this.add('not r.quarantined');
     if (scope.surveyId) this.add('r.survey_id = ?', scope.surveyId);
     else this.add('r.kind = ?', scope.kind);
     this.add('r.submitted_at >= ?', range.from);

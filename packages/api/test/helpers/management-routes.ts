@@ -108,6 +108,18 @@ function followUpRoutes(): ManagementRoute[] {
     { method: 'PATCH', url: () => '/v1/project', payload: () => ({ name: 'x' }), namesResource: false },
     { method: 'POST', url: () => '/v1/project/identity-secret', namesResource: false },
     { method: 'GET', url: () => '/v1/respondents/someone', namesResource: false },
+    {
+      method: 'POST',
+      url: () => '/v1/responses/quarantine/accept',
+      payload: () => ({ ids: [someId] }),
+      namesResource: false,
+    },
+    {
+      method: 'POST',
+      url: () => '/v1/responses/quarantine/reject',
+      payload: () => ({ ids: [someId] }),
+      namesResource: false,
+    },
     { method: 'GET', url: () => '/v1/auth/session', namesResource: false },
     { method: 'GET', url: () => '/v1/notifications', namesResource: false },
     {

@@ -358,6 +358,25 @@ export const roleCases: RoleCase[] = [
   // Privacy: respondent export and erasure, the audit log
   ...respondentCases(),
   { name: 'GET /v1/audit', least: 'admin', request: () => ({ method: 'GET', url: '/v1/audit' }) },
+  // Quarantine
+  {
+    name: 'POST /v1/responses/quarantine/accept',
+    least: 'agent',
+    request: ({ responseId }) => ({
+      method: 'POST',
+      url: '/v1/responses/quarantine/accept',
+      payload: { ids: [responseId] },
+    }),
+  },
+  {
+    name: 'POST /v1/responses/quarantine/reject',
+    least: 'agent',
+    request: ({ responseId }) => ({
+      method: 'POST',
+      url: '/v1/responses/quarantine/reject',
+      payload: { ids: [responseId] },
+    }),
+  },
 ];
 
 /** A webhook subscribed to nothing the fixtures cause (its URL is never called in these tests). */

@@ -177,3 +177,13 @@ export const responseListSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 export type ResponseList = z.infer<typeof responseListSchema>;
+
+/** Body of POST /v1/responses/quarantine/accept and …/reject. */
+export const quarantineDecisionSchema = z.object({
+  ids: z
+    .array(uuidInput())
+    .min(1)
+    .max(200)
+    .describe('Quarantined responses to decide on (others are left alone)'),
+});
+export type QuarantineDecisionBody = z.infer<typeof quarantineDecisionSchema>;

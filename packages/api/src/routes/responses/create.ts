@@ -32,6 +32,11 @@ export const createResponsesRoute: FastifyPluginAsyncZod = async (app) => {
       const project = request.widgetProject!;
       const accepted = await ingestResponses(app.db, project.id, request.body.responses, {
         identity: { secret: project.identitySecret, verification: project.identityVerification },
+        clientAddress: request.ip,
+        budget: {
+          perAddressPerHour: app.config.ingestSurveyBudget,
+          perRespondentPerDay: app.config.ingestRespondentBudget,
+        },
       });
       return reply.code(202).send({ accepted });
     },
