@@ -44,8 +44,13 @@ export const start = guard((options: InitOptions, loadUi: LoadUi): void => {
   for (const [name, args] of waiting.splice(0)) call(name, args);
 });
 
-/** Tells the widget who the visitor is; `traits.locale` picks the language, `traits.email` is kept with answers. */
-export const identify: (userId: string, traits?: Traits) => void = command('identify');
+/**
+ * Tells the widget who the visitor is; `traits.locale` picks the language, `traits.email` is kept
+ * with answers; `options.signature` (computed by your backend from the project's identity secret)
+ * makes the identity verified.
+ */
+export const identify: (userId: string, traits?: Traits, options?: { signature?: string }) => void =
+  command('identify');
 
 /** Records an event of your app; surveys targeted at it may show. */
 export const track: (eventName: string) => void = command('track');

@@ -32,7 +32,10 @@ export function cleanTraits(input: unknown): Traits | null {
 export function respondentOf(memory: VisitorMemory): RespondentInput | undefined {
   const respondent: RespondentInput = {};
   const externalId = memory.userId?.trim().slice(0, 256);
-  if (externalId) respondent.externalId = externalId;
+  if (externalId) {
+    respondent.externalId = externalId;
+    if (typeof memory.signature === 'string' && memory.signature) respondent.signature = memory.signature;
+  }
   const email = memory.traits?.email;
   if (typeof email === 'string' && email.length <= 320 && emailPattern.test(email)) respondent.email = email;
   if (memory.traits) respondent.traits = memory.traits;

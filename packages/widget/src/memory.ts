@@ -25,6 +25,8 @@ export interface History {
 export interface VisitorMemory extends History {
   userId: string | null;
   traits: Traits | null;
+  /** The site's signature of `userId` (identify's third argument), sent with answers. */
+  signature?: string;
   /** Other users' histories, the most recently active last; at most `maxUsers`. */
   users?: (History & { userId: string })[];
 }
@@ -94,10 +96,16 @@ const merged = (from: History, into?: History): History =>
  * user gets back their own history, or starts from nothing; the previous user's history is kept for
  * when they come back. Nobody at all (reset) starts from nothing, with a new visitor id.
  */
-export function switchUser(memory: VisitorMemory, userId: string | null, traits: Traits | null): void {
+export function switchUser(
+  memory: VisitorMemory,
+  userId: string | null,
+  traits: Traits | null,
+  signature?: string,
+): void {
   const current = memory.userId;
   if (userId !== null && current === userId) {
     if (traits) memory.traits = { ...memory.traits, ...traits };
+    if (signature) memory.signature = signature;
     return;
   }
   const users = memory.users ?? [];
@@ -106,5 +114,5 @@ export function switchUser(memory: VisitorMemory, userId: string | null, traits:
   if (current !== null) others.push({ ...historyOf(memory), userId: current });
   const next =
     current === null && userId !== null ? merged(memory, saved) : historyOf(saved ?? freshMemory());
-  Object.assign(memory, next, { userId, traits, users: others.slice(-maxUsers) });
+  Object.assign(memory, next, { userId, traits, signature, users: others.slice(-maxUsers) });
 }

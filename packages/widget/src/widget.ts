@@ -42,7 +42,7 @@ export interface Widget {
   /** Loads the config, starts listening to the page and sends what earlier pages left unsent. */
   start(): void;
   /** Ties the visitor's survey history and answers to a user of the site (each user their own). */
-  identify(userId: unknown, traits?: unknown): void;
+  identify(userId: unknown, traits?: unknown, options?: unknown): void;
   /** Records a site event; surveys targeted at it become due. */
   track(eventName: unknown): void;
   /** Shows a survey now, whatever its targeting (still one at a time). */
@@ -268,10 +268,18 @@ export function createWidget(options: WidgetOptions): Widget {
       void outbox.flush();
       ready = loadConfig().catch(() => undefined);
     },
-    identify(userId, traits) {
+    identify(userId, traits, options) {
       if (typeof userId !== 'string' && typeof userId !== 'number') return;
       const before = memory().userId;
-      const after = remember((stored) => switchUser(stored, String(userId), cleanTraits(traits)));
+      const signature = (options as { signature?: unknown } | undefined)?.signature;
+      const after = remember((stored) =>
+        switchUser(
+          stored,
+          String(userId),
+          cleanTraits(traits),
+          typeof signature === 'string' ? signature.slice(0, 200) : undefined,
+        ),
+      );
       // a different person may be due for different surveys
       if (before !== after.userId) pageChanged();
     },

@@ -322,6 +322,26 @@ describe('answering', () => {
     expect(posted.events.map((event) => event.type)).toEqual(['shown']);
   });
 
+  it("sends identify's signature with the identity, and forgets it for another user or after reset", async () => {
+    const survey = makeSurvey();
+    const widget = await load(makeConfig([survey]));
+    widget.identify('user-7', { plan: 'pro' }, { signature: 'ab'.repeat(32) });
+    widget.identify('user-7', { plan: 'max' });
+    await shown();
+    radios()[9]!.click();
+    await vi.waitFor(() => expect(posted.responses).toHaveLength(1));
+    expect(posted.responses[0]!.respondent).toEqual({
+      externalId: 'user-7',
+      traits: { plan: 'max' },
+      signature: 'ab'.repeat(32),
+    });
+    widget.identify('user-8', null, { signature: 42 });
+    expect(JSON.parse(storage.getItem(`closeloop:${publicKey}:visitor`)!).signature).toBeUndefined();
+    widget.identify('user-9', null, { signature: 'cd'.repeat(32) });
+    widget.reset();
+    expect(storage.getItem(`closeloop:${publicKey}:visitor`)).not.toContain('cd'.repeat(32));
+  });
+
   it('asks the follow-up that fits the score band', async () => {
     await load(makeConfig([makeSurvey()]));
     await shown();
