@@ -26,6 +26,7 @@ const namedActions: Record<string, string | false> = {
   'GET /v1/responses/export': 'responses.exported',
   // Follow-up work on responses is kept as each response's activity.
   'PATCH /v1/responses/:id': false,
+  'POST /v1/responses/bulk': false,
   'POST /v1/responses/:id/notes': false,
   'POST /v1/responses/:id/replies': false,
 };

@@ -1,5 +1,6 @@
 /** Working a response: follow-up changes, notes, and the respondent's other responses. */
 import {
+  type BulkFollowUpUpdate,
   canTransition,
   type FollowUpStatus,
   type FollowUpUpdate,
@@ -10,12 +11,13 @@ import {
   type ResponseListQuery,
   type ResponseRecord,
 } from '@closeloop/shared';
-import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.ts';
 import { responseNotes, responses, secretKeys, staffUsers } from '../db/schema/index.ts';
 import { Errors, ValidationError } from '../errors.ts';
 import { type ActivityInput, actorOf, recordActivity } from './activity.ts';
 import type { Auth } from './auth.ts';
+import { announce } from './live.ts';
 import { getResponse, responseFilters, selectRecords, toResponseRecord } from './responses.ts';
 import { enqueueWebhookMessages, followUpEvents } from './webhook-outbox.ts';
 
@@ -52,77 +54,134 @@ export async function updateFollowUp(
 ): Promise<ResponseRecord> {
   const projectId = auth.projectId;
   if (patch.assigneeId) await checkAssignee(db, projectId, patch.assigneeId);
-  await db.transaction(async (tx) => {
-    const [current] = await tx
-      .select()
-      .from(responses)
-      .where(and(eq(responses.projectId, projectId), eq(responses.id, responseId)))
-      .for('update');
-    if (!current) throw responseNotFound(responseId);
-    const actor = actorOf(auth);
-    const now = new Date();
-    const changes: Partial<typeof responses.$inferInsert> = {};
-    const activity: ActivityInput[] = [];
-
-    if (patch.status !== undefined && patch.status !== current.followUpStatus) {
-      const from: FollowUpStatus = current.followUpStatus;
-      if (!canTransition(from, patch.status)) {
-        throw new Errors.InvalidTransition(
-          `A follow-up cannot go from ${from} to ${patch.status}; from ${from} it can go to ${followUpTransitions[from].join(' or ')}`,
-        );
-      }
-      changes.followUpStatus = patch.status;
-      changes.resolvedAt = patch.status === 'resolved' ? now : null;
-      activity.push({ responseId, type: 'status_changed', actor, detail: { from, to: patch.status } });
-    }
-    if (patch.assigneeId !== undefined && patch.assigneeId !== current.assigneeId) {
-      changes.assigneeId = patch.assigneeId;
-      activity.push({
-        responseId,
-        type: 'assignee_changed',
-        actor,
-        detail: { from: current.assigneeId, to: patch.assigneeId },
-      });
-    }
-    if (patch.dueAt !== undefined) {
-      const dueAt = patch.dueAt === null ? null : new Date(patch.dueAt);
-      if (!sameInstant(dueAt, current.dueAt)) {
-        changes.dueAt = dueAt;
-        activity.push({
-          responseId,
-          type: 'due_changed',
-          actor,
-          detail: { from: current.dueAt?.toISOString() ?? null, to: dueAt?.toISOString() ?? null },
-        });
-      }
-    }
-    if (patch.tags !== undefined) {
-      const tags = normalizeTags(patch.tags).sort();
-      const before = [...current.tags].sort();
-      if (tags.join('\u0000') !== before.join('\u0000')) {
-        changes.tags = tags;
-        activity.push({
-          responseId,
-          type: 'tags_changed',
-          actor,
-          detail: {
-            added: tags.filter((tag) => !before.includes(tag)),
-            removed: before.filter((tag) => !tags.includes(tag)),
-          },
-        });
-      }
-    }
-    if (activity.length === 0) return;
-    await tx
-      .update(responses)
-      .set({ ...changes, updatedAt: now })
-      .where(and(eq(responses.projectId, projectId), eq(responses.id, responseId)));
-    await recordActivity(tx, projectId, activity);
-    await enqueueWebhookMessages(tx, projectId, followUpEvents(responseId, changes));
-  });
+  const changed = await db.transaction((tx) => applyFollowUpUpdate(tx, auth, responseId, () => patch));
+  if (changed) announce(projectId, { type: 'updated', responseIds: [responseId] });
   const record = await getResponse(db, projectId, responseId);
   if (!record) throw responseNotFound(responseId);
   return record;
+}
+
+/**
+ * Changes many follow-ups at once (the inbox's bulk actions), all or nothing: in one transaction,
+ * rows locked in id order (so two bulk changes cannot deadlock); a response that is missing or
+ * cannot make the status move rolls everything back, and the error names it. Tags are added and
+ * removed rather than replaced, so each response keeps its other tags. Returns the responses as
+ * they are after the change, in the order given.
+ */
+export async function bulkUpdateFollowUps(db: Db, auth: Auth, change: BulkFollowUpUpdate) {
+  const projectId = auth.projectId;
+  const { ids: given, addTags = [], removeTags = [], ...patch } = change;
+  const ids = [...new Set(given.map((id) => id.toLowerCase()))];
+  if (patch.assigneeId) await checkAssignee(db, projectId, patch.assigneeId);
+  const removed = new Set(normalizeTags(removeTags));
+  const changedIds = await db.transaction(async (tx) => {
+    const changed: string[] = [];
+    for (const id of [...ids].sort()) {
+      try {
+        const didChange = await applyFollowUpUpdate(tx, auth, id, (current) => ({
+          ...patch,
+          ...(addTags.length > 0 || removed.size > 0
+            ? { tags: normalizeTags([...current.tags, ...addTags]).filter((tag) => !removed.has(tag)) }
+            : {}),
+        }));
+        if (didChange) changed.push(id);
+      } catch (error) {
+        if (error instanceof Errors.InvalidTransition) {
+          throw new Errors.InvalidTransition(`Response ${id}: ${error.message}; nothing was changed`);
+        }
+        throw error;
+      }
+    }
+    return changed;
+  });
+  announce(projectId, { type: 'updated', responseIds: changedIds });
+  const records = await selectRecords(db).where(
+    and(eq(responses.projectId, projectId), inArray(responses.id, ids)),
+  );
+  const byId = new Map(records.map((row) => [row.response.id, toResponseRecord(row as never)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/**
+ * The change of one follow-up inside a transaction: locks the row, applies what differs from the
+ * stored values, records the activity. `patchFor` sees the stored row (bulk tags add to it).
+ * Returns whether anything changed.
+ */
+async function applyFollowUpUpdate(
+  tx: Tx,
+  auth: Auth,
+  responseId: string,
+  patchFor: (current: typeof responses.$inferSelect) => FollowUpUpdate,
+): Promise<boolean> {
+  const projectId = auth.projectId;
+  const [current] = await tx
+    .select()
+    .from(responses)
+    .where(and(eq(responses.projectId, projectId), eq(responses.id, responseId)))
+    .for('update');
+  if (!current) throw responseNotFound(responseId);
+  const patch = patchFor(current);
+  const actor = actorOf(auth);
+  const now = new Date();
+  const changes: Partial<typeof responses.$inferInsert> = {};
+  const activity: ActivityInput[] = [];
+
+  if (patch.status !== undefined && patch.status !== current.followUpStatus) {
+    const from: FollowUpStatus = current.followUpStatus;
+    if (!canTransition(from, patch.status)) {
+      throw new Errors.InvalidTransition(
+        `A follow-up cannot go from ${from} to ${patch.status}; from ${from} it can go to ${followUpTransitions[from].join(' or ')}`,
+      );
+    }
+    changes.followUpStatus = patch.status;
+    changes.resolvedAt = patch.status === 'resolved' ? now : null;
+    activity.push({ responseId, type: 'status_changed', actor, detail: { from, to: patch.status } });
+  }
+  if (patch.assigneeId !== undefined && patch.assigneeId !== current.assigneeId) {
+    changes.assigneeId = patch.assigneeId;
+    activity.push({
+      responseId,
+      type: 'assignee_changed',
+      actor,
+      detail: { from: current.assigneeId, to: patch.assigneeId },
+    });
+  }
+  if (patch.dueAt !== undefined) {
+    const dueAt = patch.dueAt === null ? null : new Date(patch.dueAt);
+    if (!sameInstant(dueAt, current.dueAt)) {
+      changes.dueAt = dueAt;
+      activity.push({
+        responseId,
+        type: 'due_changed',
+        actor,
+        detail: { from: current.dueAt?.toISOString() ?? null, to: dueAt?.toISOString() ?? null },
+      });
+    }
+  }
+  if (patch.tags !== undefined) {
+    const tags = normalizeTags(patch.tags).sort();
+    const before = [...current.tags].sort();
+    if (tags.join('\u0000') !== before.join('\u0000')) {
+      changes.tags = tags;
+      activity.push({
+        responseId,
+        type: 'tags_changed',
+        actor,
+        detail: {
+          added: tags.filter((tag) => !before.includes(tag)),
+          removed: before.filter((tag) => !tags.includes(tag)),
+        },
+      });
+    }
+  }
+  if (activity.length === 0) return false;
+  await tx
+    .update(responses)
+    .set({ ...changes, updatedAt: now })
+    .where(and(eq(responses.projectId, projectId), eq(responses.id, responseId)));
+  await recordActivity(tx, projectId, activity);
+  await enqueueWebhookMessages(tx, projectId, followUpEvents(responseId, changes));
+  return true;
 }
 
 /** Adds an internal note to a response. */

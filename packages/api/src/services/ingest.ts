@@ -3,6 +3,7 @@
  * whole against the project's surveys, then written in one transaction: either every item is
  * stored (or was already) or nothing is.
  */
+
 import { type EventInput, isValidScore, type ResponseInput, scoreRanges } from '@closeloop/shared';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
@@ -12,6 +13,7 @@ import { catalogOf, type SurveyKindById } from './catalog.ts';
 import { hashClientAddress } from './client-address.ts';
 import { applyRules } from './follow-up-rules.ts';
 import { type IdentityPolicy, identityPolicy, isValidSignature } from './identity.ts';
+import { announce } from './live.ts';
 import { storedContext } from './user-agent.ts';
 import { enqueueWebhookMessages, ingestionEvents } from './webhook-outbox.ts';
 
@@ -444,7 +446,7 @@ export async function ingestResponses(
   const treatment = classifyIdentities(batch, policy);
   const clientHash =
     options.clientAddress !== undefined ? await hashClientAddress(db, options.clientAddress, now) : null;
-  await withRetry(() =>
+  const stored = await withRetry(() =>
     db.transaction(async (tx) => {
       // In the order sent, so a respondent's later email and traits win over earlier ones; the
       // upsert sorts its own rows for locking.
@@ -572,8 +574,12 @@ export async function ingestResponses(
         rules,
       });
       await enqueueWebhookMessages(tx, projectId, ingestionEvents(inserted, completed));
+      return { created: [...inserted], completed: [...completed.keys()] };
     }),
   );
+  // Committed: staff watching the inbox see new responses (and comments that arrived) live.
+  announce(projectId, { type: 'created', responseIds: stored.created });
+  announce(projectId, { type: 'updated', responseIds: stored.completed });
   // Every id is stored (a conflict above rolls the whole batch back); in the order they were sent,
   // as the batch itself was sorted for locking.
   return [...unique.keys()];

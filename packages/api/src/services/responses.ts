@@ -1,9 +1,9 @@
 import type { ResponseListQuery, ResponseRecord } from '@closeloop/shared';
-import { and, desc, eq, gte, ilike, inArray, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { respondents, responses, type Traits } from '../db/schema/index.ts';
 import { assertTimeRange, ValidationError } from '../errors.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, decodeDueCursor, encodeCursor, encodeDueCursor } from './cursor.ts';
 
 const recordColumns = {
   response: responses,
@@ -119,13 +119,14 @@ export function responseFilters(
   return conditions;
 }
 
-/** One page of responses, newest first, with a cursor to the next page. */
+/** One page of responses, newest first (or by due date), with a cursor to the next page. */
 export async function listResponses(
   db: Db,
   projectId: string,
   query: ResponseListQuery,
   viewerUserId?: string | null,
 ) {
+  if (query.sort === 'due') return listByDue(db, projectId, query, viewerUserId);
   const conditions = responseFilters(projectId, query, viewerUserId);
   if (query.cursor) {
     const position = decodeCursor(query.cursor);
@@ -143,6 +144,35 @@ export async function listResponses(
   const nextCursor =
     rows.length > query.limit && last
       ? encodeCursor({ at: last.response.submittedAt, id: last.response.id })
+      : null;
+  return { data: page.map((row) => toResponseRecord(row as RecordRow)), nextCursor };
+}
+
+/** The due date as sorted: none sorts after every date. */
+const dueKey = sql`coalesce(${responses.dueAt}, 'infinity'::timestamptz)`;
+
+/**
+ * The triage order: the earliest due date first (so the most overdue is on top), responses without
+ * a due date last, and newest first among equals. Keyset paging on (due, submitted_at, id).
+ */
+async function listByDue(db: Db, projectId: string, query: ResponseListQuery, viewerUserId?: string | null) {
+  const conditions = responseFilters(projectId, query, viewerUserId);
+  if (query.cursor) {
+    const position = decodeDueCursor(query.cursor);
+    const due = position.due ? sql`${position.due.toISOString()}::timestamptz` : sql`'infinity'::timestamptz`;
+    conditions.push(
+      sql`(${dueKey} > ${due} or (${dueKey} = ${due} and (${responses.submittedAt}, ${responses.id}) < (${position.at.toISOString()}::timestamptz, ${position.id}::uuid)))`,
+    );
+  }
+  const rows = await selectRecords(db)
+    .where(and(...conditions))
+    .orderBy(asc(dueKey), desc(responses.submittedAt), desc(responses.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > query.limit && last
+      ? encodeDueCursor({ at: last.response.submittedAt, id: last.response.id, due: last.response.dueAt })
       : null;
   return { data: page.map((row) => toResponseRecord(row as RecordRow)), nextCursor };
 }

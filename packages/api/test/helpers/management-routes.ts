@@ -68,6 +68,13 @@ function followUpRoutes(): ManagementRoute[] {
       namesResource: false,
     },
     { method: 'GET', url: () => '/v1/inbox/counts', namesResource: false },
+    {
+      method: 'POST',
+      url: () => '/v1/responses/bulk',
+      payload: () => ({ ids: [someId], status: 'resolved' }),
+      namesResource: false,
+    },
+    { method: 'GET', url: () => '/v1/inbox/events', namesResource: false },
     { method: 'GET', url: () => '/v1/follow-up-rules', namesResource: false },
     {
       method: 'POST',

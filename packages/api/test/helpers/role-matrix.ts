@@ -180,6 +180,18 @@ export const roleCases: RoleCase[] = [
     least: 'viewer',
     request: () => ({ method: 'GET', url: '/v1/inbox/counts' }),
   },
+  {
+    name: 'POST /v1/responses/bulk',
+    least: 'agent',
+    request: ({ responseId }) => ({
+      method: 'POST',
+      url: '/v1/responses/bulk',
+      payload: { ids: [responseId], status: 'in_progress' },
+    }),
+  },
+  // GET /v1/inbox/events (least: viewer) streams until the client leaves, which inject cannot do:
+  // its roles are checked over a real socket in inbox-events.test.ts.
+
   // Rules
   {
     name: 'GET /v1/follow-up-rules',

@@ -45,6 +45,23 @@ export const followUpUpdateSchema = z
   .refine((body) => Object.keys(body).length > 0, 'give at least one of status, assigneeId, dueAt, tags');
 export type FollowUpUpdate = z.input<typeof followUpUpdateSchema>;
 
+/** Body of POST /v1/responses/bulk: one change for many responses (the inbox's bulk actions). */
+export const bulkFollowUpUpdateSchema = z
+  .object({
+    ids: z.array(uuidInput()).min(1).max(100).describe('1–100 response ids; all change or none'),
+    status: followUpStatusSchema.optional(),
+    assigneeId: uuidInput().nullable().optional(),
+    dueAt: instantSchema.nullable().optional().describe('Between 1970 and 9999; null: no due date'),
+    addTags: tagsSchema.optional().describe('Added to each response, beside its own tags'),
+    removeTags: tagsSchema.optional().describe('Removed from each response where present'),
+  })
+  .strict()
+  .refine(
+    (body) => Object.keys(body).some((key) => key !== 'ids'),
+    'give at least one of status, assigneeId, dueAt, addTags, removeTags',
+  );
+export type BulkFollowUpUpdate = z.input<typeof bulkFollowUpUpdateSchema>;
+
 /** Who did something: a staff user, a secret key, or a follow-up rule. */
 export const actorSchema = z.object({
   kind: z.enum(['user', 'secret_key', 'rule']),

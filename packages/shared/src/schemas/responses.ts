@@ -167,8 +167,12 @@ export const responseListQuerySchema = z.object({
     .transform((value) => value === 'true')
     .optional()
     .describe('true: only quarantined responses (over budget); false: only counted ones'),
+  sort: z
+    .enum(['newest', 'due'])
+    .optional()
+    .describe('newest (default): newest first; due: earliest due date first (overdue on top), then newest'),
   limit: integerFromQuery.min(1).max(200).default(50),
-  cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
+  cursor: z.string().max(200).optional().describe('nextCursor of the previous page (of the same sort)'),
 });
 export type ResponseListQuery = z.infer<typeof responseListQuerySchema>;
 
