@@ -19,7 +19,7 @@ import {
 export interface StartedSession {
   token: string;
   expiresAt: Date;
-  session: Session;
+  session: Omit<Session, 'features'>;
 }
 
 async function startSession(
@@ -131,7 +131,12 @@ export async function signOut(db: Db, token: string, csrfToken: unknown): Promis
 }
 
 /** The signed-in staff member, their project and CSRF token (a staff session only). */
-export async function currentSession(db: Db, auth: Auth, token: string | undefined): Promise<Session> {
+/** (The route adds `features`: what the server is set up for is not the session's.) */
+export async function currentSession(
+  db: Db,
+  auth: Auth,
+  token: string | undefined,
+): Promise<Omit<Session, 'features'>> {
   if (auth.via !== 'session')
     throw new Errors.Forbidden('Only a staff session has a session; this is a secret key');
   const found = token ? await findSession(db, token) : undefined;

@@ -25,5 +25,8 @@ export const sessionSchema = z.object({
   project: z.object({ id: z.uuid(), name: z.string(), publicKey: z.string() }),
   csrfToken: z.string().describe('Send as the x-csrf-token header on every POST, PATCH and DELETE'),
   expiresAt: isoDateTime,
+  features: z
+    .object({ email: z.boolean().describe('Email replies can be sent: the server has SMTP_URL set') })
+    .describe('What this server is set up for, so the inbox can say so before anyone types'),
 });
 export type Session = z.infer<typeof sessionSchema>;

@@ -24,6 +24,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     if (request.method !== 'POST' || request.url.startsWith('/v1/auth/logout')) return;
     if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) throw new Errors.JsonRequired();
   });
+  // What this server is set up for, told with every session so the inbox can say so up front.
+  const features = { email: Boolean(app.mailer) };
   const setSessionCookie = (request: FastifyRequest, reply: FastifyReply, started: StartedSession) => {
     reply.setCookie(sessionCookie, started.token, {
       path: '/',
@@ -32,7 +34,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       secure: request.protocol === 'https',
       expires: started.expiresAt,
     });
-    return started.session;
+    return { ...started.session, features };
   };
 
   // Failed sign-ins per address and email. Every attempt takes a turn before the password is
@@ -133,6 +135,9 @@ export const sessionRoute: FastifyPluginAsyncZod = async (app) => {
         response: { 200: sessionSchema, ...errors },
       },
     },
-    async (request) => currentSession(app.db, authOf(request), request.cookies[sessionCookie]),
+    async (request) => ({
+      ...(await currentSession(app.db, authOf(request), request.cookies[sessionCookie])),
+      features: { email: Boolean(app.mailer) },
+    }),
   );
 };
