@@ -30,6 +30,8 @@ describe.each(databaseTargets())('staff sign-in and sessions on $name', (target)
     expect(body.user).not.toHaveProperty('passwordHash');
     expect(body.project).toMatchObject({ id: project.projectId, publicKey: project.publicKey });
     expect(body.csrfToken).toMatch(/^[\w-]{20,}$/);
+    // No SMTP_URL in tests: the inbox is told email replies cannot be sent.
+    expect(body.features).toEqual({ email: false });
     const cookie = reply.cookies.find((c) => c.name === 'closeloop_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookie.secure).toBeFalsy();
@@ -44,7 +46,11 @@ describe.each(databaseTargets())('staff sign-in and sessions on $name', (target)
       headers: { cookie: `closeloop_session=${cookie.value}` },
     });
     expect(session.statusCode).toBe(200);
-    expect(session.json()).toMatchObject({ user: { email }, csrfToken: body.csrfToken });
+    expect(session.json()).toMatchObject({
+      user: { email },
+      csrfToken: body.csrfToken,
+      features: { email: false },
+    });
   });
 
   it.each([

@@ -53,6 +53,13 @@ const newUserId = async ({ ctx, project }: Fixture, role: StaffRole = 'agent') =
  * Every management route with the least role it needs. Secret keys act as admins. A new
  * management route is added here once and the matrix checks it for every role.
  */
+/**
+ * Routes whose roles are checked elsewhere: GET /v1/inbox/events (least: viewer) streams until the
+ * client leaves, which inject cannot do, so inbox-events.test.ts checks every role and secret keys
+ * over a real socket.
+ */
+export const roleCheckedElsewhere = new Set(['GET /v1/inbox/events']);
+
 export const roleCases: RoleCase[] = [
   // Surveys
   { name: 'GET /v1/surveys', least: 'viewer', request: () => ({ method: 'GET', url: '/v1/surveys' }) },
@@ -189,9 +196,6 @@ export const roleCases: RoleCase[] = [
       payload: { ids: [responseId], status: 'in_progress' },
     }),
   },
-  // GET /v1/inbox/events (least: viewer) streams until the client leaves, which inject cannot do:
-  // its roles are checked over a real socket in inbox-events.test.ts.
-
   // Rules
   {
     name: 'GET /v1/follow-up-rules',
@@ -421,7 +425,7 @@ function respondentCases(): RoleCase[] {
       }),
     },
     {
-      name: 'GET /v1/respondents?email=',
+      name: 'GET /v1/respondents (by email)',
       least: 'admin',
       request: async (fixture) => ({
         method: 'GET',
@@ -437,7 +441,7 @@ function respondentCases(): RoleCase[] {
       }),
     },
     {
-      name: 'DELETE /v1/respondents?email=',
+      name: 'DELETE /v1/respondents (by email)',
       least: 'admin',
       request: async (fixture) => ({
         method: 'DELETE',
