@@ -156,6 +156,36 @@ describe.each(databaseTargets())('triage on $name', (target) => {
     }
   });
 
+  it('refuses added tags that would take a response past 20 tags (400) and changes none', async () => {
+    const project = await ctx.newProject();
+    const agent = await signIn(ctx, project.projectId, 'agent');
+    const [full, empty] = await store(ctx, project, 2);
+    const nineteen = Array.from({ length: 19 }, (_, index) => `tag-${index}`);
+    const tagged = await agent.inject({
+      method: 'PATCH',
+      url: `/v1/responses/${full}`,
+      payload: { tags: nineteen },
+    });
+    expect(tagged.statusCode, tagged.body).toBe(200);
+    const reply = await agent.inject({
+      method: 'POST',
+      url: '/v1/responses/bulk',
+      payload: { ids: [empty, full], addTags: ['one', 'two'], status: 'in_progress' },
+    });
+    expect(reply.statusCode, reply.body).toBe(400);
+    expect(reply.headers['content-type']).toContain('application/problem+json');
+    expect(reply.json().errors[0]).toMatchObject({ path: 'addTags' });
+    expect(reply.json().detail).toContain(full);
+    for (const [id, tags] of [
+      [full, nineteen],
+      [empty, []],
+    ] as const) {
+      const after = await agent.inject({ method: 'GET', url: `/v1/responses/${id}` });
+      expect(after.json().followUp.status).toBe('open');
+      expect([...after.json().followUp.tags].sort()).toEqual([...tags].sort());
+    }
+  });
+
   it('refuses a bulk change with an unknown or foreign id (404), no change at all, too many ids, or a viewer', async () => {
     const project = await ctx.newProject();
     const other = await ctx.newProject();
@@ -171,6 +201,18 @@ describe.each(databaseTargets())('triage on $name', (target) => {
     expect(foreign.json().detail).toContain(theirs);
     const after = await agent.inject({ method: 'GET', url: `/v1/responses/${mine}` });
     expect(after.json().followUp.status).toBe('open');
+
+    const unknown = crypto.randomUUID();
+    const missing = await agent.inject({
+      method: 'POST',
+      url: '/v1/responses/bulk',
+      payload: { ids: [mine, unknown], assigneeId: null, addTags: ['x'] },
+    });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toContain('application/problem+json');
+    expect(missing.json().detail).toContain(unknown);
+    const unchanged = await agent.inject({ method: 'GET', url: `/v1/responses/${mine}` });
+    expect(unchanged.json().followUp).toMatchObject({ status: 'open', tags: [] });
 
     const nothing = await agent.inject({
       method: 'POST',

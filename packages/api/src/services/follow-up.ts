@@ -61,6 +61,9 @@ export async function updateFollowUp(
   return record;
 }
 
+/** At most this many tags on one response (as tagsSchema allows in one PATCH). */
+const maxTagsPerResponse = 20;
+
 /**
  * Changes many follow-ups at once (the inbox's bulk actions), all or nothing: in one transaction,
  * rows locked in id order (so two bulk changes cannot deadlock); a response that is missing or
@@ -78,12 +81,23 @@ export async function bulkUpdateFollowUps(db: Db, auth: Auth, change: BulkFollow
     const changed: string[] = [];
     for (const id of [...ids].sort()) {
       try {
-        const didChange = await applyFollowUpUpdate(tx, auth, id, (current) => ({
-          ...patch,
-          ...(addTags.length > 0 || removed.size > 0
-            ? { tags: normalizeTags([...current.tags, ...addTags]).filter((tag) => !removed.has(tag)) }
-            : {}),
-        }));
+        const didChange = await applyFollowUpUpdate(tx, auth, id, (current) => {
+          if (addTags.length === 0 && removed.size === 0) return patch;
+          const tags = normalizeTags([...current.tags, ...addTags]).filter((tag) => !removed.has(tag));
+          // The same limit as one response's PATCH: adding must not grow a response past it.
+          if (tags.length > maxTagsPerResponse) {
+            throw new ValidationError(
+              [
+                {
+                  path: 'addTags',
+                  message: `response ${id} would have ${tags.length} tags; at most ${maxTagsPerResponse}`,
+                },
+              ],
+              `Response ${id} would have more than ${maxTagsPerResponse} tags; nothing was changed`,
+            );
+          }
+          return { ...patch, tags };
+        });
         if (didChange) changed.push(id);
       } catch (error) {
         if (error instanceof Errors.InvalidTransition) {
