@@ -483,9 +483,13 @@ function ReplyPanel({ record }: { record: ResponseRecord }) {
   const [subject, setSubject] = useState('Re: your feedback');
   const [body, setBody] = useState('');
   const [sent, setSent] = useState(false);
+  const [confirmed, setConfirmed] = useState(false);
   const action = useAction();
   if (!canWork) return null;
-  const email = record.respondent?.email;
+  // The stored respondent's address, else the one claimed on this response alone.
+  const email = record.respondent?.email ?? record.claimedRespondent?.email;
+  // Only a verified respondent's address is known to be theirs (the API asks the same).
+  const verified = Boolean(record.respondent?.email && record.respondent.verified);
   return (
     <section class="card" aria-label="Reply by email">
       <h2>Reply by email</h2>
@@ -497,16 +501,39 @@ function ReplyPanel({ record }: { record: ResponseRecord }) {
           onSubmit={async (event) => {
             event.preventDefault();
             setSent(false);
-            const message = await action.run(() => sendReply(record.id, subject, body));
+            const message = await action.run(() =>
+              sendReply(record.id, subject, body, !verified && confirmed),
+            );
             if (message) {
               setBody('');
               setSent(true);
+              setConfirmed(false);
             }
           }}
         >
           <p>
-            To: <strong>{email}</strong>
+            To: <strong class="break-anywhere">{email}</strong>{' '}
+            <span class={verified ? 'badge verified' : 'badge unverified'}>
+              {verified ? 'verified' : 'unverified'}
+            </span>
           </p>
+          {!verified && (
+            <div class="warning" role="note">
+              <p>
+                Nobody has verified that this address belongs to the customer: anyone holding the site's
+                public key can type any email into the widget, so this reply may reach someone else.
+              </p>
+              <label class="checkbox">
+                <input
+                  type="checkbox"
+                  name="confirmUnverified"
+                  checked={confirmed}
+                  onChange={(e) => setConfirmed(e.currentTarget.checked)}
+                />{' '}
+                Send to this unverified address anyway
+              </label>
+            </div>
+          )}
           <label>
             Subject
             <input
@@ -532,7 +559,7 @@ function ReplyPanel({ record }: { record: ResponseRecord }) {
               Sent.
             </p>
           )}
-          <button type="submit" class="primary" disabled={action.busy}>
+          <button type="submit" class="primary" disabled={action.busy || (!verified && !confirmed)}>
             {action.busy ? 'Sending…' : 'Send reply'}
           </button>
         </form>

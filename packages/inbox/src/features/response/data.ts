@@ -24,6 +24,10 @@ export const updateFollowUp = (id: string, body: object) =>
 export const addNote = (id: string, body: string) =>
   mutate(() => api.post<Note>(`${path(id)}/notes`, { body }), [path(id)]);
 
-/** Emails the respondent. */
-export const sendReply = (id: string, subject: string, body: string) =>
-  mutate(() => api.post(`${path(id)}/replies`, { subject, body }), responsesChanged);
+/** Emails the respondent; `confirmUnverified` sends to an address no signature vouched for. */
+export const sendReply = (id: string, subject: string, body: string, confirmUnverified = false) =>
+  mutate(
+    () =>
+      api.post(`${path(id)}/replies`, { subject, body, ...(confirmUnverified ? { confirmUnverified } : {}) }),
+    responsesChanged,
+  );
