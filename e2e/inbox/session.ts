@@ -16,7 +16,7 @@ export interface Answer {
   surveyId: string;
   score: number;
   comment?: string;
-  respondent?: { externalId?: string; email?: string; traits?: Record<string, unknown> };
+  respondent?: { externalId?: string; email?: string; traits?: Record<string, unknown>; signature?: string };
   submittedAt?: string;
 }
 
