@@ -61,7 +61,19 @@ describe.skipIf(!hasChromium)('survey UI loaded only when a survey shows', () =>
 
   it('shows nothing and records nothing when the UI cannot load, and shows it on the next page view', async () => {
     const { browser, fixture } = scenario;
-    const before = (await shownEvents()).length;
+    // the previous scenario's page may still be sending its own "shown": count once it has settled
+    let before = -1;
+    await expect
+      .poll(
+        async () => {
+          const now = (await shownEvents()).length;
+          const settled = now === before;
+          before = now;
+          return settled;
+        },
+        { interval: 300 },
+      )
+      .toBe(true);
     const context = await browser.newContext();
     const page = await context.newPage();
     const watched = watch(page);
