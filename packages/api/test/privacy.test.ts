@@ -193,6 +193,7 @@ describe.each(databaseTargets())('privacy on $name', (target) => {
         subject: 'New follow-up',
         text: `${someone.email} wrote: ${someone.comment}`,
         html: `<p>${someone.email} wrote: ${someone.comment}</p>`,
+        responseIds: [someone.responseIds[0]!],
       });
     }
     const exported = await asKey(project, { method: 'GET', url: `/v1/respondents/${person.externalId}` });
@@ -414,7 +415,20 @@ describe.each(databaseTargets())('privacy on $name', (target) => {
     const all = await owner.inject({ method: 'GET', url: '/v1/audit' });
     expect(all.statusCode, all.body).toBe(200);
     const actions = all.json().data.map((entry: { action: string }) => entry.action);
-    expect(actions).toEqual(['responses.exported', 'key.created', 'survey.updated', 'survey.created']);
+    expect(actions).toEqual([
+      'responses.exported',
+      'key.created',
+      'survey.updated',
+      'survey.created',
+      'auth.signed_in',
+    ]);
+    // the sign-in names who and with which browser, never the email address used
+    expect(all.json().data[4]).toMatchObject({
+      actor: { kind: 'user', id: owner.userId },
+      target: { type: 'user', id: owner.userId },
+      detail: { role: 'owner' },
+    });
+    expect(JSON.stringify(all.json().data[4])).not.toContain(owner.email);
     const update = all.json().data[2];
     expect(update).toMatchObject({
       actor: { kind: 'user', id: owner.userId },
@@ -443,8 +457,23 @@ describe.each(databaseTargets())('privacy on $name', (target) => {
     const keysOnly = await owner.inject({ method: 'GET', url: '/v1/audit?actorKind=secret_key' });
     expect(keysOnly.json().data).toHaveLength(2);
 
+    // a failed sign-in is no sign-in: only the successful one is in the log
+    const failed = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { email: owner.email, password: 'not the password' },
+    });
+    expect(failed.statusCode).toBe(401);
+    const signIns = await owner.inject({ method: 'GET', url: '/v1/audit?action=auth.signed_in' });
+    expect(signIns.json().data).toHaveLength(1);
+
     const agent = await signIn({ app, database } as never, project.projectId, 'agent');
     expect((await agent.inject({ method: 'GET', url: '/v1/audit' })).statusCode).toBe(403);
+    const afterAgent = await owner.inject({ method: 'GET', url: '/v1/audit?action=auth.signed_in' });
+    expect(afterAgent.json().data[0]).toMatchObject({
+      actor: { id: agent.userId },
+      detail: { role: 'agent' },
+    });
     const badCursor = await owner.inject({ method: 'GET', url: '/v1/audit?cursor=nope' });
     expect(badCursor.statusCode).toBe(400);
     const backwards = await owner.inject({

@@ -5,12 +5,11 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { auditLog, respondents, responses } from '../db/schema/index.ts';
+import { respondents, responses } from '../db/schema/index.ts';
 import type { Auth } from '../plugins/auth.ts';
-import { actorOf } from './activity.ts';
+import { auditActorOf, recordAudit } from './audit.ts';
 import { catalogOf } from './catalog.ts';
 import { applyRules } from './follow-up-rules.ts';
-import { uuidv7 } from './uuid7.ts';
 
 export type QuarantineDecision = 'accept' | 'reject';
 
@@ -70,15 +69,11 @@ export async function decideQuarantined(
       );
     }
     if (done.length > 0) {
-      const actor = actorOf(auth);
-      await tx.insert(auditLog).values({
+      await recordAudit(tx, {
         projectId,
-        id: uuidv7(),
-        actorKind: actor.kind === 'user' ? 'user' : 'secret_key',
-        actorId: actor.id,
-        actorName: actor.name,
+        actor: auditActorOf(auth),
         action: decision === 'accept' ? 'quarantine.accepted' : 'quarantine.rejected',
-        targetType: 'response',
+        target: { type: 'response', id: null },
         detail: { count: done.length, responseIds: done },
       });
     }

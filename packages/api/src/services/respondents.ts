@@ -1,6 +1,6 @@
 /** Privacy requests about one person: export everything stored about them, or erase it. */
 import type { Activity, EmailMessage, Note, RespondentData } from '@closeloop/shared';
-import { and, asc, eq, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, asc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import {
   emailMessages,
@@ -53,7 +53,7 @@ export interface ErasureCounts {
   activity: number;
   /** Webhook messages about their responses, queued or delivered (with their attempts). */
   webhookMessages: number;
-  /** Emails to staff that name their responses, address or external id, queued or sent. */
+  /** Emails to staff that name their responses, queued or sent. */
   staffEmails: number;
 }
 
@@ -280,17 +280,6 @@ export async function eraseRespondents(
       throw new Errors.NotFound(`No respondent ${describe(lookup)} in this project`);
     }
     const responseIds = owned.map((row) => row.id);
-    const people = respondentIds.length
-      ? await tx
-          .select({ externalId: respondents.externalId, email: respondents.email })
-          .from(respondents)
-          .where(and(eq(respondents.projectId, projectId), inArray(respondents.id, respondentIds)))
-      : [];
-    people.push(
-      'externalId' in lookup
-        ? { externalId: lookup.externalId, email: null }
-        : { externalId: null, email: lookup.email },
-    );
     const dependents = await deleteResponseDependents(tx, projectId, responseIds);
     const webhook = responseIds.length
       ? await tx
@@ -300,26 +289,14 @@ export async function eraseRespondents(
           )
           .returning({ id: webhookMessages.id })
       : [];
-    // Staff emails carry no response column: those that name a response, the address or the
-    // external id are theirs (a digest listing them too: it is the staff's copy of their data).
-    const markers = [
-      ...responseIds,
-      ...people.flatMap((person) => [person.externalId, person.email].filter((value) => value !== null)),
-    ];
-    const mentions = markers.flatMap((marker) => {
-      const pattern = `%${marker.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-      return [
-        ilike(staffEmails.dedupeKey, pattern),
-        ilike(staffEmails.toAddress, pattern),
-        ilike(staffEmails.subject, pattern),
-        ilike(staffEmails.text, pattern),
-        ilike(staffEmails.html, pattern),
-      ];
-    });
-    const emails = mentions.length
+    // Staff emails list the responses they name (a digest: all of them); any of theirs makes the
+    // email theirs, since it is the staff's copy of their data.
+    const emails = responseIds.length
       ? await tx
           .delete(staffEmails)
-          .where(and(eq(staffEmails.projectId, projectId), or(...mentions)))
+          .where(
+            and(eq(staffEmails.projectId, projectId), arrayOverlaps(staffEmails.responseIds, responseIds)),
+          )
           .returning({ id: staffEmails.id })
       : [];
     if (responseIds.length > 0) {

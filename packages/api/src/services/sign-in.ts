@@ -3,6 +3,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { projects, setupTokens, staffUsers } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
+import { recordAudit } from './audit.ts';
 import type { Auth } from './auth.ts';
 import { hashKey } from './keys.ts';
 import { decoyPasswordHash, verifyPassword } from './passwords.ts';
@@ -14,6 +15,7 @@ import {
   type StaffUserRow,
   toStaffUser,
 } from './staff.ts';
+import { describeUserAgent } from './user-agent.ts';
 
 /** A new session: its cookie token (only its hash is stored) and what the inbox is told. */
 export interface StartedSession {
@@ -30,6 +32,14 @@ async function startSession(
   const { token, session } = await createSession(db, user, userAgent);
   const lastLoginAt = new Date();
   await db.update(staffUsers).set({ lastLoginAt }).where(eq(staffUsers.id, user.id));
+  await recordAudit(db, {
+    projectId: user.projectId,
+    actor: { kind: 'user', id: user.id, name: user.name },
+    action: 'auth.signed_in',
+    target: { type: 'user', id: user.id },
+    // the browser family and device class, as the session keeps them
+    detail: { role: user.role, userAgent: describeUserAgent(userAgent) },
+  });
   const [project] = await db
     .select({ id: projects.id, name: projects.name, publicKey: projects.publicKey })
     .from(projects)

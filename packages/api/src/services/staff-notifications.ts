@@ -24,6 +24,8 @@ interface Email {
   /** Paragraphs of plain text; the HTML part is made from the same text. */
   lines: string[];
   link: { label: string; href: string };
+  /** The responses it names, so erasing their respondent finds it. */
+  responseIds?: string[];
 }
 
 /** Plain-text and HTML parts of an email, both with the unsubscribe link. */
@@ -69,6 +71,7 @@ async function queueEmail(
       text,
       html,
       unsubscribeTokenHash: token ? hashToken(token) : null,
+      responseIds: email.responseIds ?? [],
     })
     .onConflictDoNothing();
 }
@@ -146,6 +149,7 @@ export async function enqueueFollowUpEmails(
     const response = event.response;
     const surveyName = names.get(response.surveyId) ?? 'a deleted survey';
     const link = { label: 'Open it in the inbox', href: `{base}/inbox/#/responses/${response.id}` };
+    const responseIds = [response.id];
     if (event.type === 'followup.assigned') {
       const user = users.find((candidate) => candidate.id === response.followUp.assigneeId);
       if (!user || user.assigned === false) continue;
@@ -153,6 +157,7 @@ export async function enqueueFollowUpEmails(
         subject: `Assigned to you: ${kindNames[response.kind]} ${response.score} on ${surveyName}`,
         lines: ['A follow-up was assigned to you.', ...describeResponse(response, surveyName)],
         link,
+        responseIds,
       });
     } else {
       for (const user of users) {
@@ -167,6 +172,7 @@ export async function enqueueFollowUpEmails(
             subject: `New follow-up: ${kindNames[response.kind]} ${response.score} on ${surveyName}`,
             lines: ['A new follow-up is open.', ...describeResponse(response, surveyName)],
             link,
+            responseIds,
           },
         );
       }

@@ -48,6 +48,11 @@ export const staffEmails = pgTable(
     subject: text('subject').notNull(),
     text: text('text').notNull(),
     html: text('html').notNull(),
+    /**
+     * The responses the email names (a digest: every one it lists). Erasing a respondent deletes
+     * the emails naming any of their responses, found by these ids rather than by their text.
+     */
+    responseIds: uuid('response_ids').array().notNull().default(sql`'{}'::uuid[]`),
     /** SHA-256 of the token in the email's unsubscribe link. */
     unsubscribeTokenHash: text('unsubscribe_token_hash'),
     status: text('status').$type<'pending' | 'sent' | 'failed'>().notNull().default('pending'),
@@ -63,5 +68,6 @@ export const staffEmails = pgTable(
     uniqueIndex('staff_emails_dedupe_unique').on(table.projectId, table.dedupeKey),
     index('staff_emails_due_idx').on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
     index('staff_emails_unsubscribe_idx').on(table.unsubscribeTokenHash),
+    index('staff_emails_response_ids_idx').using('gin', table.responseIds),
   ],
 );
