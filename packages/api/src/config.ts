@@ -67,7 +67,7 @@ export const configSchema = z.object({
   REDIS_URL: optionalUrl(/^rediss?$/),
   /** Which proxies' X-Forwarded-* headers to trust: false, true, a hop count, or addresses/CIDRs. */
   TRUST_PROXY: trustProxyFromEnv.default(false),
-  /** Requests per minute per client address on the widget endpoints. */
+  /** Items (responses or events) per minute per client address on each widget endpoint. */
   INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   /** Responses per survey and client address per hour that count for metrics; 0 = no budget. */
   INGEST_SURVEY_BUDGET: z.coerce.number().int().min(0).default(10),
@@ -79,6 +79,8 @@ export const configSchema = z.object({
   MAIL_FROM: z.string().trim().min(3).default('Closeloop <closeloop@localhost>'),
   /** Sign-in attempts per 15 minutes per client address and email. */
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  /** Failed sign-ins per 15 minutes per client address, whatever the emails. */
+  LOGIN_ADDRESS_RATE_LIMIT: z.coerce.number().int().min(1).default(50),
   /** Seconds between webhook attempts after a failure (the last one ends the retries). */
   WEBHOOK_RETRY_DELAYS: z
     .string()
@@ -109,6 +111,7 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   loginRateLimit: number;
+  loginAddressRateLimit: number;
   webhookRetryDelays: readonly number[];
   webhookAllowPrivate: boolean;
   deliveryPollIntervalMs: number;
@@ -144,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     smtpUrl: values.SMTP_URL,
     mailFrom: values.MAIL_FROM,
     loginRateLimit: values.LOGIN_RATE_LIMIT,
+    loginAddressRateLimit: values.LOGIN_ADDRESS_RATE_LIMIT,
     webhookRetryDelays: Object.freeze(values.WEBHOOK_RETRY_DELAYS),
     webhookAllowPrivate: values.WEBHOOK_ALLOW_PRIVATE,
     deliveryPollIntervalMs: values.DELIVERY_POLL_INTERVAL_MS,

@@ -4,6 +4,7 @@
  * (CI sets it); the unreachable case needs no Redis at all.
  */
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { databaseTargets, type TestProject, useTestApp } from './helpers/app.ts';
@@ -50,6 +51,29 @@ describe('rate limits with Redis', () => {
     const codes = [];
     for (const app of [a, b, a, b]) codes.push((await postEvent(app, project, address)).statusCode);
     expect(codes).toEqual([202, 202, 202, 429]);
+  });
+
+  it.runIf(redisUrl)('stores no client address in Redis, only its keyed hash', async () => {
+    const app = await replica(redisUrl!);
+    const project = await ctx.newProject();
+    const address = clientAddress();
+    expect((await postEvent(app, project, address)).statusCode).toBe(202);
+    const signIn = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      remoteAddress: address,
+      payload: { email: 'nobody@staff.example', password: 'wrong password' },
+    });
+    expect(signIn.statusCode).toBe(401);
+    const redis = new Redis(redisUrl!);
+    try {
+      const keys = await redis.keys('closeloop-rate-limit:*');
+      expect(keys.filter((key) => key.includes(':events:')).length).toBeGreaterThan(0);
+      expect(keys.filter((key) => key.includes('login')).length).toBeGreaterThan(0);
+      expect(keys.filter((key) => key.includes(address))).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('keeps accepting, and limiting per replica, while Redis cannot be reached', async () => {

@@ -46,3 +46,12 @@ export function publicKeyInBody(app: FastifyInstance): preValidationAsyncHookHan
     );
   };
 }
+
+/** How many items a widget batch carries in `field` (what its rate limit counts); 1 if none. */
+export const itemsIn =
+  (field: 'responses' | 'events') =>
+  (body: unknown): number => {
+    const items =
+      body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
+    return Array.isArray(items) ? items.length : 1;
+  };

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Errors } from '../../errors.ts';
 import { authOf } from '../../plugins/auth.ts';
+import { refuseOverLimit } from '../../plugins/rate-limit.ts';
 import { sessionCookie } from '../../services/sessions.ts';
 import {
   currentSession,
@@ -40,12 +41,18 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   // Failed sign-ins per address and email. Every attempt takes a turn before the password is
   // checked (so parallel guesses cannot overtake the count), and the key carries the time of the
   // email's last successful sign-in, so a success starts the count afresh: only failures add up.
+  const { clientKey, store } = app.rateLimits;
   const attemptKeys = new WeakMap<FastifyRequest, string>();
   const signInAttempt = app.createRateLimit({
     max: app.config.loginRateLimit,
     timeWindow: '15 minutes',
-    keyGenerator: (request) => attemptKeys.get(request) ?? `login|${request.ip}`,
+    keyGenerator: async (request) => attemptKeys.get(request) ?? `login|${await clientKey(request)}`,
   });
+  // Failed sign-ins per address, whatever the emails (one address spraying passwords across
+  // accounts). Counted when the request arrives, before its body is even read; a successful
+  // sign-in gives its turn back.
+  const addressFailures = store.named('login-address');
+  const fifteenMinutes = 15 * 60_000;
 
   app.post(
     '/v1/auth/login',
@@ -53,17 +60,25 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['staff'],
         summary: 'Sign in to the inbox (sets an httpOnly session cookie; returns the CSRF token)',
-        description: `429 with Retry-After after ${app.config.loginRateLimit} failed attempts for one email from one address within 15 minutes; a successful sign-in starts the count again.`,
+        description:
+          `429 with Retry-After after ${app.config.loginRateLimit} failed attempts for one email from one address, ` +
+          `or ${app.config.loginAddressRateLimit} from one address for any emails, within 15 minutes; ` +
+          'a successful sign-in starts the count for its email again.',
         body: loginSchema,
         response: { 200: sessionSchema, ...errors },
       },
+      onRequest: async (request, reply) => {
+        const count = await addressFailures.add(await clientKey(request), 1, fifteenMinutes);
+        refuseOverLimit(reply, count, app.config.loginAddressRateLimit, 'Too many failed sign-in attempts');
+      },
     },
     async (request, reply) => {
+      const address = await clientKey(request);
       const started = await signIn(
         app.db,
         { ...request.body, userAgent: request.headers['user-agent'] },
         async (email, lastLoginAt) => {
-          attemptKeys.set(request, `login|${request.ip}|${email}|${lastLoginAt}`);
+          attemptKeys.set(request, `login|${address}|${email}|${lastLoginAt}`);
           const attempt = await signInAttempt(request);
           if (!attempt.isAllowed && attempt.isExceeded) {
             reply.header('retry-after', attempt.ttlInSeconds);
@@ -72,6 +87,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
           }
         },
       );
+      await addressFailures.add(address, -1, fifteenMinutes);
       return setSessionCookie(request, reply, started);
     },
   );

@@ -1,6 +1,6 @@
 import { acceptedSchema, eventBatchSchema, problemSchema } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { publicKeyInBody } from '../../plugins/widget-access.ts';
+import { itemsIn, publicKeyInBody } from '../../plugins/widget-access.ts';
 import { ingestEvents } from '../../services/ingest.ts';
 
 /** POST /v1/events — impressions and dismissals for response rates. */
@@ -21,8 +21,16 @@ export const createEventsRoute: FastifyPluginAsyncZod = async (app) => {
           429: problemSchema,
         },
       },
-      config: { rateLimit: { max: app.config.ingestRateLimit, timeWindow: '1 minute' } },
-      preValidation: publicKeyInBody(app),
+      // The limit counts events, not requests: a batch of 100 takes 100 turns.
+      preValidation: [
+        app.rateLimits.limit({
+          name: 'events',
+          max: app.config.ingestRateLimit,
+          timeWindow: 60_000,
+          weigh: itemsIn('events'),
+        }),
+        publicKeyInBody(app),
+      ],
     },
     async (request, reply) => {
       const project = request.widgetProject!;

@@ -1,6 +1,6 @@
 import { acceptedSchema, problemSchema, responseBatchSchema } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { publicKeyInBody } from '../../plugins/widget-access.ts';
+import { itemsIn, publicKeyInBody } from '../../plugins/widget-access.ts';
 import { ingestResponses } from '../../services/ingest.ts';
 
 /** POST /v1/responses — exactly-once ingestion; 202 only after commit. */
@@ -25,8 +25,16 @@ export const createResponsesRoute: FastifyPluginAsyncZod = async (app) => {
           429: problemSchema,
         },
       },
-      config: { rateLimit: { max: app.config.ingestRateLimit, timeWindow: '1 minute' } },
-      preValidation: publicKeyInBody(app),
+      // The limit counts responses, not requests: a batch of 100 takes 100 turns.
+      preValidation: [
+        app.rateLimits.limit({
+          name: 'responses',
+          max: app.config.ingestRateLimit,
+          timeWindow: 60_000,
+          weigh: itemsIn('responses'),
+        }),
+        publicKeyInBody(app),
+      ],
     },
     async (request, reply) => {
       const project = request.widgetProject!;
