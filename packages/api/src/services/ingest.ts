@@ -7,6 +7,7 @@
 import { type EventInput, isValidScore, type ResponseInput, scoreRanges } from '@closeloop/shared';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
+import { selectRows } from '../db/rows.ts';
 import { events, respondents, responses, type Traits } from '../db/schema/index.ts';
 import { ConflictError, type FieldError, ValidationError } from '../errors.ts';
 import { catalogOf, type SurveyKindById } from './catalog.ts';
@@ -182,7 +183,9 @@ async function upsertRespondents(
   if (byEmail.size > 0) {
     const entries = [...byEmail.entries()].sort(([a], [b]) => compareText(a, b));
     // Drizzle's conflict target takes columns only; the partial unique index is on lower(email).
-    const result = await tx.execute(sql`
+    const rows = await selectRows<{ id: string; email: string; traits: Traits }>(
+      tx,
+      sql`
       insert into respondents (project_id, email, traits)
       values ${sql.join(
         entries.map(
@@ -192,13 +195,8 @@ async function upsertRespondents(
       )}
       on conflict (project_id, lower(email)) where external_id is null and email is not null
       do update set traits = respondents.traits || excluded.traits, updated_at = now()
-      returning id, email, traits`);
-    // postgres-js returns the rows as an array, PGlite as `rows`.
-    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-      id: string;
-      email: string;
-      traits: Traits;
-    }[];
+      returning id, email, traits`,
+    );
     const byAddress = new Map(
       rows.map((row) => [row.email!.toLowerCase(), { id: row.id, traits: row.traits }]),
     );

@@ -8,7 +8,11 @@
  * so at most two short row ranges are read per query.
  */
 import type { SurveyKind } from '@closeloop/shared';
+import { type SQL, sql } from 'drizzle-orm';
+import { type AnyPgColumn, alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.ts';
+import { instantsArray, selectRows } from '../db/rows.ts';
+import { eventRollups, events, responseRollups, responses, surveys } from '../db/schema/index.ts';
 
 const slotMs = 15 * 60_000;
 
@@ -24,14 +28,16 @@ export interface BucketRanges {
   ends: Date[];
 }
 
-/** A Postgres array literal of instants. */
-const instants = (values: Date[]) => `{${values.map((value) => `"${value.toISOString()}"`).join(',')}}`;
+interface IndexedRanges extends BucketRanges {
+  /** The bucket (1-based) each range belongs to. */
+  index: number[];
+}
 
 /** Splits buckets into the whole slots they hold and the row ranges at their edges. */
 function split(buckets: BucketRanges) {
-  const whole = { starts: [] as Date[], ends: [] as Date[], index: [] as number[] };
-  const edges = { starts: [] as Date[], ends: [] as Date[], index: [] as number[] };
-  const add = (target: typeof whole, start: number, end: number, index: number) => {
+  const whole: IndexedRanges = { starts: [], ends: [], index: [] };
+  const edges: IndexedRanges = { starts: [], ends: [], index: [] };
+  const add = (target: IndexedRanges, start: number, end: number, index: number) => {
     if (start >= end) return;
     target.starts.push(new Date(start));
     target.ends.push(new Date(end));
@@ -53,14 +59,36 @@ function split(buckets: BucketRanges) {
   return { whole, edges };
 }
 
-/** Buckets as rows b(s, e, i) from three array parameters $2, $3, $4. */
-const bucketRows = 'unnest($2::timestamptz[], $3::timestamptz[], $4::int[]) as b(s, e, i)';
+/** Ranges as rows b(s, e, i): start, end and bucket index. */
+const bucketRows = (ranges: IndexedRanges) =>
+  sql`unnest(${instantsArray(ranges.starts)}::timestamptz[], ${instantsArray(ranges.ends)}::timestamptz[], ${`{${ranges.index.join(',')}}`}::int[]) as b(s, e, i)`;
 
-/** Which surveys: $1 = project, $5 = survey id or kind. */
-const surveysOf = (scope: RollupScope, column: string) =>
+/** Which surveys, by their id column. */
+const surveysOf = (scope: RollupScope, column: AnyPgColumn) =>
   scope.surveyId
-    ? `${column} = $5::uuid`
-    : `${column} in (select id from surveys where project_id = $1 and kind = $5)`;
+    ? sql`${column} = ${scope.surveyId}::uuid`
+    : sql`${column} in (select ${surveys.id} from ${surveys} where ${surveys.projectId} = ${scope.projectId} and ${surveys.kind} = ${scope.kind})`;
+
+/**
+ * Reads buckets in two queries run together: `slots` over the rows b(s, e, i) of whole slots (from
+ * a roll-up) and `edges` over the rows of the edge ranges (from the raw table).
+ */
+async function readSlotsAndEdges<Row>(
+  database: Database,
+  buckets: BucketRanges,
+  queries: { slots: (ranges: SQL) => SQL; edges: (ranges: SQL) => SQL },
+): Promise<Row[]> {
+  const { whole, edges } = split(buckets);
+  const read = (ranges: IndexedRanges, query: (ranges: SQL) => SQL) =>
+    ranges.starts.length === 0 ? [] : selectRows<Row>(database.db, query(bucketRows(ranges)));
+  const [fromSlots, fromEdges] = await Promise.all([read(whole, queries.slots), read(edges, queries.edges)]);
+  return [...fromSlots, ...fromEdges];
+}
+
+const rr = alias(responseRollups, 't');
+const er = alias(eventRollups, 't');
+const r = alias(responses, 'r');
+const e = alias(events, 'e');
 
 /** Score counts per bucket (1-based index) and score. */
 export async function rollupHistogram(
@@ -68,44 +96,20 @@ export async function rollupHistogram(
   scope: RollupScope,
   buckets: BucketRanges,
 ): Promise<{ bucket: number; score: number; n: number }[]> {
-  const { whole, edges } = split(buckets);
-  const target = scope.surveyId ?? scope.kind;
-  const [fromRollups, fromRows] = await Promise.all([
-    whole.starts.length === 0
-      ? []
-      : database.query<{ bucket: number; score: number; n: number }>(
-          `select b.i as bucket, c.score, c.n from ${bucketRows}
-           cross join lateral (
-             select t.score, sum(t.responses)::int as n from response_rollups t
-             where t.project_id = $1 and ${surveysOf(scope, 't.survey_id')} and t.slot >= b.s and t.slot < b.e
-             group by t.score) as c`,
-          [
-            scope.projectId,
-            instants(whole.starts),
-            instants(whole.ends),
-            `{${whole.index.join(',')}}`,
-            target,
-          ],
-        ),
-    edges.starts.length === 0
-      ? []
-      : database.query<{ bucket: number; score: number; n: number }>(
-          `select b.i as bucket, c.score, c.n from ${bucketRows}
-           cross join lateral (
-             select r.score, count(*)::int as n from responses r
-             where r.project_id = $1 and ${scope.surveyId ? 'r.survey_id = $5::uuid' : 'r.kind = $5'}
-               and r.submitted_at >= b.s and r.submitted_at < b.e and not r.quarantined
-             group by r.score) as c`,
-          [
-            scope.projectId,
-            instants(edges.starts),
-            instants(edges.ends),
-            `{${edges.index.join(',')}}`,
-            target,
-          ],
-        ),
-  ]);
-  return [...fromRollups, ...fromRows]
+  const rows = await readSlotsAndEdges<{ bucket: number; score: number; n: number }>(database, buckets, {
+    slots: (ranges) => sql`select b.i as bucket, c.score, c.n from ${ranges}
+      cross join lateral (
+        select ${rr.score}, sum(${rr.responses})::int as n from ${responseRollups} ${rr}
+        where ${rr.projectId} = ${scope.projectId} and ${surveysOf(scope, rr.surveyId)} and ${rr.slot} >= b.s and ${rr.slot} < b.e
+        group by ${rr.score}) as c`,
+    edges: (ranges) => sql`select b.i as bucket, c.score, c.n from ${ranges}
+      cross join lateral (
+        select ${r.score}, count(*)::int as n from ${responses} ${r}
+        where ${r.projectId} = ${scope.projectId} and ${scope.surveyId ? sql`${r.surveyId} = ${scope.surveyId}::uuid` : sql`${r.kind} = ${scope.kind}`}
+          and ${r.submittedAt} >= b.s and ${r.submittedAt} < b.e and not ${r.quarantined}
+        group by ${r.score}) as c`,
+  });
+  return rows
     .map((row) => ({ bucket: Number(row.bucket), score: Number(row.score), n: Number(row.n) }))
     .filter((row) => row.n !== 0);
 }
@@ -116,43 +120,18 @@ export async function rollupShown(
   scope: RollupScope,
   buckets: BucketRanges,
 ): Promise<Map<number, number>> {
-  const { whole, edges } = split(buckets);
-  const target = scope.surveyId ?? scope.kind;
-  const [fromRollups, fromRows] = await Promise.all([
-    whole.starts.length === 0
-      ? []
-      : database.query<{ bucket: number; n: number }>(
-          `select b.i as bucket,
-             (select coalesce(sum(t.shown), 0)::int from event_rollups t
-              where t.project_id = $1 and ${surveysOf(scope, 't.survey_id')} and t.slot >= b.s and t.slot < b.e) as n
-           from ${bucketRows}`,
-          [
-            scope.projectId,
-            instants(whole.starts),
-            instants(whole.ends),
-            `{${whole.index.join(',')}}`,
-            target,
-          ],
-        ),
-    edges.starts.length === 0
-      ? []
-      : database.query<{ bucket: number; n: number }>(
-          `select b.i as bucket,
-             (select count(*)::int from events e
-              where e.project_id = $1 and ${surveysOf(scope, 'e.survey_id')} and e.type = 'shown'
-                and e.at >= b.s and e.at < b.e) as n
-           from ${bucketRows}`,
-          [
-            scope.projectId,
-            instants(edges.starts),
-            instants(edges.ends),
-            `{${edges.index.join(',')}}`,
-            target,
-          ],
-        ),
-  ]);
+  const rows = await readSlotsAndEdges<{ bucket: number; n: number }>(database, buckets, {
+    slots: (ranges) => sql`select b.i as bucket,
+        (select coalesce(sum(${er.shown}), 0)::int from ${eventRollups} ${er}
+         where ${er.projectId} = ${scope.projectId} and ${surveysOf(scope, er.surveyId)} and ${er.slot} >= b.s and ${er.slot} < b.e) as n
+      from ${ranges}`,
+    edges: (ranges) => sql`select b.i as bucket,
+        (select count(*)::int from ${events} ${e}
+         where ${e.projectId} = ${scope.projectId} and ${surveysOf(scope, e.surveyId)} and ${e.type} = 'shown'
+           and ${e.at} >= b.s and ${e.at} < b.e) as n
+      from ${ranges}`,
+  });
   const shown = new Map<number, number>();
-  for (const row of [...fromRollups, ...fromRows])
-    shown.set(Number(row.bucket), (shown.get(Number(row.bucket)) ?? 0) + Number(row.n));
+  for (const row of rows) shown.set(Number(row.bucket), (shown.get(Number(row.bucket)) ?? 0) + Number(row.n));
   return shown;
 }

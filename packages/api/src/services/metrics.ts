@@ -15,7 +15,11 @@ import {
   type SurveyKind,
   scoreSummary,
 } from '@closeloop/shared';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.ts';
+import { instantsArray, selectRows } from '../db/rows.ts';
+import { respondents, responses, surveys } from '../db/schema/index.ts';
 import { assertTimeRange, Errors, ValidationError } from '../errors.ts';
 import { rollupHistogram, rollupShown } from './metrics-rollups.ts';
 
@@ -36,48 +40,36 @@ interface Scope {
   timezone: string;
 }
 
-/** Builds the WHERE clause (alias r = responses, rs = respondents) and its parameters. */
-class Where {
-  readonly params: unknown[] = [];
-  private readonly conditions: string[] = [];
+const r = alias(responses, 'r');
+const rs = alias(respondents, 'rs');
 
-  constructor(projectId: string, scope: Scope, filter: Filter, range: { from: Date; to: Date }) {
-    this.add('r.project_id = ?', projectId);
+/** The WHERE conditions on responses `r` (and respondents `rs` when a trait is filtered). */
+function whereResponses(
+  projectId: string,
+  scope: Scope,
+  filter: Filter,
+  range: { from: Date; to: Date },
+): SQL {
+  const conditions = [
+    sql`${r.projectId} = ${projectId}`,
     // Responses over the counted budget are stored, but count only once staff accept them.
-    this.add('not r.quarantined');
-    if (scope.surveyId) this.add('r.survey_id = ?', scope.surveyId);
-    else this.add('r.kind = ?', scope.kind);
-    this.add('r.submitted_at >= ?', range.from);
-    this.add('r.submitted_at < ?', range.to);
-    if (filter.urlPrefix)
-      this.add(`r.url like ? escape '\\'`, `${filter.urlPrefix.replace(/[\\%_]/g, '\\$&')}%`);
-    if (filter.locale) this.add('lower(r.locale) = lower(?)', filter.locale);
-    if (filter.trait) {
-      const separator = filter.trait.indexOf('=');
-      this.add('rs.traits ->> ? = ?', filter.trait.slice(0, separator), filter.trait.slice(separator + 1));
-    }
+    sql`not ${r.quarantined}`,
+    scope.surveyId ? sql`${r.surveyId} = ${scope.surveyId}` : sql`${r.kind} = ${scope.kind}`,
+    sql`${r.submittedAt} >= ${range.from.toISOString()}`,
+    sql`${r.submittedAt} < ${range.to.toISOString()}`,
+  ];
+  if (filter.urlPrefix) {
+    const pattern = `${filter.urlPrefix.replace(/[\\%_]/g, '\\$&')}%`;
+    conditions.push(sql`${r.url} like ${pattern} escape '\\'`);
   }
-
-  /** Adds a condition whose `?` are replaced by numbered parameters. */
-  add(condition: string, ...values: unknown[]) {
-    let index = 0;
-    this.conditions.push(
-      condition.replace(/\?/g, () => {
-        this.params.push(values[index++]);
-        return `$${this.params.length}`;
-      }),
+  if (filter.locale) conditions.push(sql`lower(${r.locale}) = lower(${filter.locale})`);
+  if (filter.trait) {
+    const separator = filter.trait.indexOf('=');
+    conditions.push(
+      sql`${rs.traits} ->> ${filter.trait.slice(0, separator)} = ${filter.trait.slice(separator + 1)}`,
     );
   }
-
-  /** A parameter placeholder for a value used outside the conditions. */
-  param(value: unknown): string {
-    this.params.push(value);
-    return `$${this.params.length}`;
-  }
-
-  get sql(): string {
-    return this.conditions.join(' and ');
-  }
+  return sql.join(conditions, sql` and `);
 }
 
 const hasSegmentFilter = (filter: Filter) => Boolean(filter.urlPrefix || filter.locale || filter.trait);
@@ -85,8 +77,8 @@ const hasSegmentFilter = (filter: Filter) => Boolean(filter.urlPrefix || filter.
 /** The FROM clause; respondents are joined only when a trait is filtered or grouped on. */
 const fromResponses = (withRespondents: boolean) =>
   withRespondents
-    ? 'from responses r left join respondents rs on rs.project_id = r.project_id and rs.id = r.respondent_id'
-    : 'from responses r';
+    ? sql`from ${responses} ${r} left join ${respondents} ${rs} on ${rs.projectId} = ${r.projectId} and ${rs.id} = ${r.respondentId}`
+    : sql`from ${responses} ${r}`;
 
 const timeZoneNames = new WeakMap<Database, Promise<Map<string, string>>>();
 
@@ -98,9 +90,9 @@ const timeZoneNames = new WeakMap<Database, Promise<Map<string, string>>>();
 export async function databaseTimeZone(database: Database, zone: string): Promise<string> {
   let names = timeZoneNames.get(database);
   if (!names) {
-    names = database
-      .query<{ name: string }>('select name from pg_timezone_names')
-      .then((rows) => new Map(rows.map((row) => [row.name.toLowerCase(), row.name])));
+    names = selectRows<{ name: string }>(database.db, sql`select name from pg_timezone_names`).then(
+      (rows) => new Map(rows.map((row) => [row.name.toLowerCase(), row.name])),
+    );
     timeZoneNames.set(database, names);
     names.catch(() => timeZoneNames.delete(database));
   }
@@ -125,10 +117,10 @@ async function resolveScope(
   const timezone = await databaseTimeZone(database, filter.timezone);
   let kind = filter.kind;
   if (filter.surveyId) {
-    const [survey] = await database.query<{ kind: SurveyKind }>(
-      'select kind from surveys where project_id = $1 and id = $2',
-      [projectId, filter.surveyId],
-    );
+    const [survey] = await database.db
+      .select({ kind: surveys.kind })
+      .from(surveys)
+      .where(and(eq(surveys.projectId, projectId), eq(surveys.id, filter.surveyId)));
     if (!survey) throw new Errors.NotFound(`No survey ${filter.surveyId} in this project`);
     if (kind && kind !== survey.kind) {
       throw new ValidationError([{ path: 'kind', message: `the survey is ${survey.kind}, not ${kind}` }]);
@@ -164,17 +156,13 @@ async function totalHistogram(
   filter: Filter,
   range: { from: Date; to: Date },
 ) {
-  const where = new Where(projectId, scope, filter, range);
-  const rows = await database.query<{ score: number; n: number }>(
-    `select r.score, count(*)::int as n ${fromResponses(Boolean(filter.trait))} where ${where.sql} group by r.score`,
-    where.params,
+  const rows = await selectRows<{ score: number; n: number }>(
+    database.db,
+    sql`select ${r.score}, count(*)::int as n ${fromResponses(Boolean(filter.trait))}
+        where ${whereResponses(projectId, scope, filter, range)} group by ${r.score}`,
   );
   return Object.fromEntries(rows.map((row) => [row.score, row.n])) as Histogram;
 }
-
-/** A Postgres array literal of instants. */
-const instantsArray = (instants: Date[]) =>
-  `{${instants.map((instant) => `"${instant.toISOString()}"`).join(',')}}`;
 
 /**
  * The instants where buckets start, in order, and the end of the last one (epoch milliseconds):
@@ -193,23 +181,26 @@ async function bucketBoundaries(
   scope: Scope,
   interval: MetricsQuery['interval'],
 ): Promise<number[]> {
-  const rows = await database.query<{ at: number }>(
-    `with local_starts as (
+  const from = scope.from.toISOString();
+  const to = scope.to.toISOString();
+  const zone = scope.timezone;
+  const rows = await selectRows<{ at: number }>(
+    database.db,
+    sql`with local_starts as (
        select b from generate_series(
-         date_trunc($3, $1::timestamptz at time zone $4),
-         date_trunc($3, ($2::timestamptz - interval '1 millisecond') at time zone $4) + ('1 ' || $3)::interval,
-         ('1 ' || $3)::interval) as b
+         date_trunc(${interval}, ${from}::timestamptz at time zone ${zone}),
+         date_trunc(${interval}, (${to}::timestamptz - interval '1 millisecond') at time zone ${zone}) + ('1 ' || ${interval})::interval,
+         ('1 ' || ${interval})::interval) as b
      ), later as (
-       select b, b at time zone $4 as t from local_starts
+       select b, b at time zone ${zone} as t from local_starts
      ), earlier as (
        select b, t,
-         (b - ((t - interval '1 day') at time zone $4 - (t - interval '1 day') at time zone 'UTC'))
+         (b - ((t - interval '1 day') at time zone ${zone} - (t - interval '1 day') at time zone 'UTC'))
            at time zone 'UTC' as e
        from later
      )
-     select (extract(epoch from case when e < t and e at time zone $4 = b then e else t end) * 1000)::float8 as at
+     select (extract(epoch from case when e < t and e at time zone ${zone} = b then e else t end) * 1000)::float8 as at
      from earlier order by b`,
-    [scope.from, scope.to, interval, scope.timezone],
   );
   return rows.map((row) => Number(row.at));
 }
@@ -236,8 +227,6 @@ export async function computeMetrics(
   const clip = (time: number) => new Date(Math.min(Math.max(time, scope.from.getTime()), scope.to.getTime()));
   const starts = boundaries.slice(0, -1).map(clip);
   const ends = boundaries.slice(1).map(clip);
-  const where = new Where(projectId, scope, query, range);
-  const startsParam = where.param(instantsArray(starts));
   const segmentFiltered = hasSegmentFilter(query);
   const previousRange = { from: new Date(scope.from.getTime() - spanMs), to: scope.from };
   const rollups = { projectId, surveyId: scope.surveyId, kind: scope.kind };
@@ -247,10 +236,10 @@ export async function computeMetrics(
   // (width_bucket), which the planner can run as a sequential scan.
   const [histogramRows, shownByBucket, previousCounts, previousShown] = await Promise.all([
     segmentFiltered
-      ? database.query<{ bucket: number; score: number; n: number }>(
-          `select width_bucket(r.submitted_at, ${startsParam}::timestamptz[]) as bucket, r.score, count(*)::int as n
-           ${fromResponses(Boolean(query.trait))} where ${where.sql} group by 1, 2`,
-          where.params,
+      ? selectRows<{ bucket: number; score: number; n: number }>(
+          database.db,
+          sql`select width_bucket(${r.submittedAt}, ${instantsArray(starts)}::timestamptz[]) as bucket, ${r.score}, count(*)::int as n
+              ${fromResponses(Boolean(query.trait))} where ${whereResponses(projectId, scope, query, range)} group by 1, 2`,
         )
       : rollupHistogram(database, rollups, { starts, ends }),
     segmentFiltered ? null : rollupShown(database, rollups, { starts, ends }),
@@ -303,11 +292,11 @@ export async function computeMetrics(
 
 const dimensions = {
   // The page without its query string or fragment.
-  page: `split_part(split_part(r.url, '#', 1), '?', 1)`,
+  page: sql`split_part(split_part(${r.url}, '#', 1), '?', 1)`,
   // Locales are compared without case (as the locale filter does), so `en` and `EN` are one.
-  locale: 'lower(r.locale)',
+  locale: sql`lower(${r.locale})`,
   trait: null,
-} as const;
+};
 
 /** GET /v1/metrics/segments: the score of the largest segments by page, locale or trait. */
 export async function computeSegments(
@@ -319,20 +308,18 @@ export async function computeSegments(
     throw new ValidationError([{ path: 'traitKey', message: 'is required with by=trait' }]);
   }
   const scope = await resolveScope(database, projectId, query, defaultSpanDays.month);
-  const where = new Where(projectId, scope, query, { from: scope.from, to: scope.to });
-  const dimension =
-    query.by === 'trait' ? `rs.traits ->> ${where.param(query.traitKey)}` : dimensions[query.by];
-  const limit = where.param(query.limit);
-  const rows = await database.query<{ value: string | null; score: number; n: number }>(
+  const where = whereResponses(projectId, scope, query, { from: scope.from, to: scope.to });
+  const dimension = query.by === 'trait' ? sql`${rs.traits} ->> ${query.traitKey}` : dimensions[query.by];
+  const rows = await selectRows<{ value: string | null; score: number; n: number }>(
+    database.db,
     // One scan: counts per (value, score), each value's total by a window, the top values kept.
-    `select value, score, n from (
+    sql`select value, score, n from (
        select value, score, n, dense_rank() over (order by total desc, value nulls last) as rank from (
          select value, score, n, sum(n) over (partition by value) as total from (
-           select ${dimension} as value, r.score, count(*)::int as n
-           ${fromResponses(query.by === 'trait' || Boolean(query.trait))} where ${where.sql}
+           select ${dimension} as value, ${r.score}, count(*)::int as n
+           ${fromResponses(query.by === 'trait' || Boolean(query.trait))} where ${where}
            group by 1, 2) as counted) as totalled) as ranked
-     where rank <= ${limit}`,
-    where.params,
+     where rank <= ${query.limit}`,
   );
   const byValue = new Map<string | null, Record<number, number>>();
   for (const row of rows) {

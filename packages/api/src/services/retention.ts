@@ -7,6 +7,7 @@
  */
 import { and, asc, eq, inArray, isNotNull, lt, notExists, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
+import { selectRows } from '../db/rows.ts';
 import {
   emailMessages,
   projects,
@@ -73,13 +74,10 @@ export async function applyProjectRetention(
   };
   for (;;) {
     const batch = await db.transaction(async (tx) => {
-      const result = await tx.execute(
+      const rows = await selectRows<{ locked: boolean }>(
+        tx,
         sql`select pg_try_advisory_xact_lock(${lockSpace}, hashtext(${projectId})) as locked`,
       );
-      // postgres-js returns the rows as an array, PGlite as `rows`.
-      const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-        locked: boolean;
-      }[];
       if (!rows[0]?.locked) return null;
       return scrubBatch(tx, projectId, cutoff);
     });
