@@ -30,6 +30,13 @@ export const Errors = {
     415,
     'Send the body as application/json or text/plain',
   ),
+  UnsupportedCharset: define(
+    'unsupported_media_type',
+    415,
+    'Send the body in UTF-8 (charset=utf-8); the charset %s is not supported',
+  ),
+  InvalidUtf8: define('invalid_request', 400, 'The request body is not valid UTF-8'),
+  TooDeep: define('invalid_json', 400, 'The request body nests arrays and objects deeper than %s levels'),
   Unavailable: define('unavailable', 503, '%s'),
   // Staff accounts and the follow-up inbox
   JsonRequired: define('unsupported_media_type', 415, 'Send the body as application/json'),

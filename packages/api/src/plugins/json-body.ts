@@ -50,9 +50,48 @@ function explainJsonError(error: Error & { code?: string }, body: string): Error
   );
 }
 
+/** The deepest nesting of arrays and objects a JSON body may have; no valid request comes near. */
+export const maxJsonDepth = 32;
+
 /**
- * JSON bodies, sent as application/json or as text/plain (beacons and preflight-free fetches):
- * Fastify's parser (which refuses `__proto__` and `constructor.prototype` keys), then the check for
+ * Whether JSON text nests arrays and objects deeper than `limit`, found in one pass over the text
+ * without parsing it (brackets inside strings do not count), so a body of 400 000 brackets costs
+ * a scan, not a parse.
+ */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (inString) {
+      if (char === 0x5c)
+        index++; // backslash: the next character is escaped
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (char === 0x5d || char === 0x7d) depth--;
+  }
+  return false;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text, or a 415 for a declared charset other than UTF-8, or a 400 for bytes that are not UTF-8. */
+function decodeBody(request: FastifyRequest, body: Buffer): string | Error {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) return new Errors.UnsupportedCharset(charset);
+  try {
+    return utf8.decode(body);
+  } catch {
+    return new Errors.InvalidUtf8();
+  }
+}
+
+/**
+ * JSON bodies, sent as application/json or as text/plain (beacons and preflight-free fetches), in
+ * UTF-8: the declared charset and the bytes are checked, then the nesting depth (before any
+ * parsing), then Fastify's parser (which refuses `__proto__` and `constructor.prototype` keys), then
  * text Postgres cannot store.
  */
 export const jsonBodyPlugin = fp(
@@ -60,9 +99,12 @@ export const jsonBodyPlugin = fp(
     const parseJson = app.getDefaultJsonParser('error', 'error');
     const parser = (
       request: FastifyRequest,
-      body: string,
+      raw: Buffer,
       done: (error: Error | null, value?: unknown) => void,
     ) => {
+      const body = decodeBody(request, raw);
+      if (body instanceof Error) return done(body);
+      if (nestsDeeperThan(body, maxJsonDepth)) return done(new Errors.TooDeep(maxJsonDepth));
       parseJson(request, body, (error: Error | null, value?: unknown) => {
         if (error) return done(explainJsonError(error, body));
         const path = pathOfUnstorableText(value);
@@ -71,8 +113,8 @@ export const jsonBodyPlugin = fp(
       });
     };
     app.removeContentTypeParser('application/json');
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, parser);
-    app.addContentTypeParser('text/plain', { parseAs: 'string' }, parser);
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parser);
+    app.addContentTypeParser('text/plain', { parseAs: 'buffer' }, parser);
 
     // Query strings and paths: Postgres cannot compare against NUL either.
     app.addHook('onRequest', async (request) => {

@@ -7,14 +7,6 @@ import { ConflictError, type FieldError, ValidationError } from '../errors.ts';
 
 const statusCodes = new Map<string, { status: number; code: string; detail?: string }>([
   [
-    'FST_ERR_CTP_BODY_TOO_LARGE',
-    {
-      status: 413,
-      code: 'payload_too_large',
-      detail: `The request body is larger than ${limits.maxIngestBodyBytes} bytes`,
-    },
-  ],
-  [
     'FST_ERR_CTP_INVALID_MEDIA_TYPE',
     {
       status: 415,
@@ -80,6 +72,16 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
   }
   if (error instanceof ValidationError || error instanceof ConflictError) {
     return sendProblem(request, reply, error.statusCode, error.code, error.message, error.errors);
+  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const bodyLimit = request.routeOptions.bodyLimit ?? limits.maxIngestBodyBytes;
+    return sendProblem(
+      request,
+      reply,
+      413,
+      'payload_too_large',
+      `The request body is larger than ${bodyLimit} bytes`,
+    );
   }
   const mapped = statusCodes.get(error.code);
   if (mapped) return sendProblem(request, reply, mapped.status, mapped.code, mapped.detail ?? error.message);

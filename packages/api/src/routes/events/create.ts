@@ -1,6 +1,7 @@
 import { acceptedSchema, eventBatchSchema, problemSchema } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { itemsIn, publicKeyInBody } from '../../plugins/widget-access.ts';
+import { eventsBodyLimit } from '../../plugins/widget-body-limits.ts';
 import { ingestEvents } from '../../services/ingest.ts';
 
 /** POST /v1/events — impressions and dismissals for response rates. */
@@ -21,6 +22,8 @@ export const createEventsRoute: FastifyPluginAsyncZod = async (app) => {
           429: problemSchema,
         },
       },
+      // The largest valid batch, not the 1 MiB of other routes.
+      bodyLimit: eventsBodyLimit,
       // The limit counts events, not requests: a batch of 100 takes 100 turns.
       preValidation: [
         app.rateLimits.limit({

@@ -1,6 +1,7 @@
 import { acceptedSchema, problemSchema, responseBatchSchema } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { itemsIn, publicKeyInBody } from '../../plugins/widget-access.ts';
+import { responsesBodyLimit } from '../../plugins/widget-body-limits.ts';
 import { ingestResponses } from '../../services/ingest.ts';
 
 /** POST /v1/responses — exactly-once ingestion; 202 only after commit. */
@@ -25,6 +26,8 @@ export const createResponsesRoute: FastifyPluginAsyncZod = async (app) => {
           429: problemSchema,
         },
       },
+      // The largest valid batch, not the 1 MiB of other routes.
+      bodyLimit: responsesBodyLimit,
       // The limit counts responses, not requests: a batch of 100 takes 100 turns.
       preValidation: [
         app.rateLimits.limit({
