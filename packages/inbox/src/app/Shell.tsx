@@ -2,8 +2,10 @@ import type { Session } from '@closeloop/shared';
 import { roleAtLeast, type StaffRole } from '@closeloop/shared/workflow';
 import { useEffect, useRef } from 'preact/hooks';
 import { api } from '../lib/api.ts';
+import { useLiveUpdates } from '../lib/live.ts';
 import { navigate, useRoute } from '../lib/router.ts';
 import { useSession } from '../lib/session.ts';
+import { Toaster } from '../lib/toast.tsx';
 import { LazyPage } from './LazyPage.tsx';
 import { findRoute, pageTitle, roleFor, routes } from './routes.ts';
 
@@ -15,6 +17,7 @@ export function Shell({ session, onSignedOut }: { session: Session; onSignedOut:
   const firstPath = useRef(true);
   // Set when the route changes; the focus moves once the new page is on screen.
   const focusPending = useRef(false);
+  useLiveUpdates();
   useEffect(() => {
     document.title = pageTitle(route.path, session.project.name);
   }, [route.path, session.project.name]);
@@ -97,6 +100,7 @@ export function Shell({ session, onSignedOut }: { session: Session; onSignedOut:
           <NotFound />
         )}
       </main>
+      <Toaster />
     </div>
   );
 }

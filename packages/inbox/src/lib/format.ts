@@ -98,3 +98,44 @@ export function formatRate(rate: number | null): string {
 export const scoreLabel = { nps: 'NPS', csat: 'CSAT (% satisfied)', ces: 'CES (% agree)' } as const;
 
 export const scoreRange = { nps: [-100, 100], csat: [0, 100], ces: [0, 100] } as const;
+
+interface WithRespondent {
+  respondent: { externalId: string | null; email: string | null; traits: Record<string, unknown> } | null;
+  claimedRespondent: {
+    externalId: string | null;
+    email: string | null;
+    traits: Record<string, unknown>;
+  } | null;
+}
+
+/** The customer's name from their traits (`name`, or first and last name), if the site gave one. */
+export function customerName(response: WithRespondent): string | null {
+  const traits = (response.respondent ?? response.claimedRespondent)?.traits ?? {};
+  const text = (key: string) => (typeof traits[key] === 'string' ? (traits[key] as string).trim() : '');
+  const full =
+    text('name') ||
+    [text('firstName') || text('first_name'), text('lastName') || text('last_name')]
+      .filter(Boolean)
+      .join(' ');
+  return full || null;
+}
+
+/** Who answered, in a word: their name, else their email, else the site's id, else "Anonymous". */
+export function customerLabel(response: WithRespondent): string {
+  const who = response.respondent ?? response.claimedRespondent;
+  return customerName(response) ?? who?.email ?? who?.externalId ?? 'Anonymous';
+}
+
+/** "Due in 2 days" / "3 days overdue" for a follow-up's due date. */
+export function dueLabel(dueAt: string, now = Date.now()): string {
+  const seconds = (Date.parse(dueAt) - now) / 1000;
+  if (seconds >= 0) return `Due ${relative(dueAt, now)}`;
+  const units: [Intl.NumberFormatOptions['unit'], number][] = [
+    ['day', 86400],
+    ['hour', 3600],
+    ['minute', 60],
+  ];
+  const [unit, size] = units.find(([, size]) => -seconds >= size) ?? ['minute', 60];
+  const amount = Math.max(1, Math.round(-seconds / size));
+  return `${new Intl.NumberFormat('en-US', { style: 'unit', unit, unitDisplay: 'long' }).format(amount)} overdue`;
+}
