@@ -1,5 +1,5 @@
 import type { Activity, ActivityType, Actor } from '@closeloop/shared';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { responseActivity } from '../db/schema/index.ts';
 import type { Auth } from './auth.ts';
@@ -37,12 +37,19 @@ export async function recordActivity(tx: Db | Tx, projectId: string, entries: Ac
   );
 }
 
-/** A response's activity, oldest first. */
-export async function listActivity(db: Db, projectId: string, responseId: string): Promise<Activity[]> {
+/** The activity of one response (or of several), oldest first. */
+export async function listActivity(
+  db: Db,
+  projectId: string,
+  responseId: string | string[],
+): Promise<Activity[]> {
+  const ofResponses = Array.isArray(responseId)
+    ? inArray(responseActivity.responseId, responseId)
+    : eq(responseActivity.responseId, responseId);
   const rows = await db
     .select()
     .from(responseActivity)
-    .where(and(eq(responseActivity.projectId, projectId), eq(responseActivity.responseId, responseId)))
+    .where(and(eq(responseActivity.projectId, projectId), ofResponses))
     .orderBy(asc(responseActivity.createdAt), asc(responseActivity.id));
   return rows.map((row) => ({
     id: row.id,

@@ -1,5 +1,6 @@
 /** Working a response: follow-up changes, notes, and the respondent's other responses. */
 import {
+  type Activity,
   type BulkFollowUpUpdate,
   canTransition,
   type FollowUpStatus,
@@ -15,13 +16,18 @@ import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { responseNotes, responses, secretKeys, staffUsers } from '../db/schema/index.ts';
 import { Errors, ValidationError } from '../errors.ts';
-import { type ActivityInput, actorOf, recordActivity } from './activity.ts';
+import { type ActivityInput, actorOf, listActivity, recordActivity } from './activity.ts';
 import type { Auth } from './auth.ts';
 import { announce } from './live.ts';
-import { getResponse, responseFilters, selectRecords, toResponseRecord } from './responses.ts';
+import {
+  getResponse,
+  requireResponse,
+  responseFilters,
+  responseNotFound,
+  selectRecords,
+  toResponseRecord,
+} from './responses.ts';
 import { enqueueWebhookMessages, followUpEvents } from './webhook-outbox.ts';
-
-const responseNotFound = (id: string) => new Errors.NotFound(`No response ${id} in this project`);
 
 /** Refuses an assignee that is not an active agent, admin or owner of the project. */
 async function checkAssignee(db: Db, projectId: string, userId: string) {
@@ -237,14 +243,17 @@ function toNote(note: typeof responseNotes.$inferSelect, auth: Auth): Note {
   };
 }
 
-/** A response's notes, oldest first. */
-export async function listNotes(db: Db, projectId: string, responseId: string): Promise<Note[]> {
+/** The notes of one response (or of several), oldest first. */
+export async function listNotes(db: Db, projectId: string, responseId: string | string[]): Promise<Note[]> {
+  const ofResponses = Array.isArray(responseId)
+    ? inArray(responseNotes.responseId, responseId)
+    : eq(responseNotes.responseId, responseId);
   const rows = await db
     .select({ note: responseNotes, userName: staffUsers.name, keyName: secretKeys.name })
     .from(responseNotes)
     .leftJoin(staffUsers, eq(staffUsers.id, responseNotes.authorUserId))
     .leftJoin(secretKeys, eq(secretKeys.id, responseNotes.authorKeyId))
-    .where(and(eq(responseNotes.projectId, projectId), eq(responseNotes.responseId, responseId)))
+    .where(and(eq(responseNotes.projectId, projectId), ofResponses))
     .orderBy(asc(responseNotes.createdAt), asc(responseNotes.id));
   return rows.map(({ note, userName, keyName }) => ({
     id: note.id,
@@ -255,6 +264,18 @@ export async function listNotes(db: Db, projectId: string, responseId: string): 
       : { kind: 'secret_key', id: note.authorKeyId, name: `Secret key "${keyName ?? '?'}"` },
     createdAt: note.createdAt.toISOString(),
   }));
+}
+
+/** GET /v1/responses/:id/notes: a response's notes, oldest first, or a 404 without the response. */
+export async function notesOfResponse(db: Db, projectId: string, responseId: string): Promise<Note[]> {
+  await requireResponse(db, projectId, responseId);
+  return listNotes(db, projectId, responseId);
+}
+
+/** GET /v1/responses/:id/activity: a response's activity, oldest first, or a 404 without the response. */
+export async function activityOfResponse(db: Db, projectId: string, responseId: string): Promise<Activity[]> {
+  await requireResponse(db, projectId, responseId);
+  return listActivity(db, projectId, responseId);
 }
 
 /** The other responses of the same respondent, newest first (at most 50). */

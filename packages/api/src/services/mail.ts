@@ -7,6 +7,7 @@ import { emailMessages, projects, respondents, responses, staffUsers } from '../
 import { Errors } from '../errors.ts';
 import { actorOf, recordActivity } from './activity.ts';
 import type { Auth } from './auth.ts';
+import { responseNotFound } from './responses.ts';
 
 export interface Mailer {
   send(message: {
@@ -71,7 +72,7 @@ export async function sendReply(
     )
     .where(and(eq(responses.projectId, projectId), eq(responses.id, responseId)))
     .limit(1);
-  if (!row) throw new Errors.NotFound(`No response ${responseId} in this project`);
+  if (!row) throw responseNotFound(responseId);
   // The stored respondent's address, else the one claimed on this response alone.
   const to = row.email ?? row.claimed?.email ?? null;
   if (!to) throw new Errors.RespondentEmailUnknown();

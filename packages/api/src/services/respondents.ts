@@ -1,5 +1,5 @@
 /** Privacy requests about one person: export everything stored about them, or erase it. */
-import type { Activity, EmailMessage, Note, RespondentData } from '@closeloop/shared';
+import type { EmailMessage, RespondentData } from '@closeloop/shared';
 import { and, arrayOverlaps, asc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import {
@@ -8,13 +8,13 @@ import {
   responseActivity,
   responseNotes,
   responses,
-  secretKeys,
   staffEmails,
-  staffUsers,
   webhookMessages,
 } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
+import { listActivity } from './activity.ts';
 import { type AuditActor, recordAudit } from './audit.ts';
+import { listNotes } from './follow-up.ts';
 import { selectRecords, toResponseRecord } from './responses.ts';
 
 /** How a privacy request names the person: the site's own user id, or an email address. */
@@ -115,9 +115,9 @@ export async function exportRespondents(
   const responseIds = records.map((row) => row.response.id);
   const [notes, messages, activity, webhook] = responseIds.length
     ? await Promise.all([
-        notesOf(db, projectId, responseIds),
+        listNotes(db, projectId, responseIds),
         messagesOf(db, projectId, responseIds),
-        activityOf(db, projectId, responseIds),
+        listActivity(db, projectId, responseIds),
         webhookMessagesOf(db, projectId, responseIds),
       ])
     : [[], [], [], []];
@@ -173,25 +173,6 @@ export async function exportRespondents(
   return result;
 }
 
-async function notesOf(db: Db, projectId: string, responseIds: string[]): Promise<Note[]> {
-  const rows = await db
-    .select({ note: responseNotes, userName: staffUsers.name, keyName: secretKeys.name })
-    .from(responseNotes)
-    .leftJoin(staffUsers, eq(staffUsers.id, responseNotes.authorUserId))
-    .leftJoin(secretKeys, eq(secretKeys.id, responseNotes.authorKeyId))
-    .where(and(eq(responseNotes.projectId, projectId), inArray(responseNotes.responseId, responseIds)))
-    .orderBy(asc(responseNotes.createdAt), asc(responseNotes.id));
-  return rows.map(({ note, userName, keyName }) => ({
-    id: note.id,
-    responseId: note.responseId,
-    body: note.body,
-    author: note.authorUserId
-      ? { kind: 'user', id: note.authorUserId, name: userName ?? 'Deleted user' }
-      : { kind: 'secret_key', id: note.authorKeyId, name: `Secret key "${keyName ?? '?'}"` },
-    createdAt: note.createdAt.toISOString(),
-  }));
-}
-
 async function messagesOf(db: Db, projectId: string, responseIds: string[]): Promise<EmailMessage[]> {
   const rows = await db
     .select()
@@ -222,22 +203,6 @@ async function webhookMessagesOf(db: Db, projectId: string, responseIds: string[
     type: row.type,
     status: row.status,
     body: row.body,
-    createdAt: row.createdAt.toISOString(),
-  }));
-}
-
-async function activityOf(db: Db, projectId: string, responseIds: string[]): Promise<Activity[]> {
-  const rows = await db
-    .select()
-    .from(responseActivity)
-    .where(and(eq(responseActivity.projectId, projectId), inArray(responseActivity.responseId, responseIds)))
-    .orderBy(asc(responseActivity.createdAt), asc(responseActivity.id));
-  return rows.map((row) => ({
-    id: row.id,
-    responseId: row.responseId,
-    type: row.type,
-    actor: { kind: row.actorKind, id: row.actorId, name: row.actorName },
-    detail: row.detail,
     createdAt: row.createdAt.toISOString(),
   }));
 }

@@ -2,7 +2,7 @@ import type { ResponseListQuery, ResponseRecord } from '@closeloop/shared';
 import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { respondents, responses, type Traits } from '../db/schema/index.ts';
-import { assertTimeRange, ValidationError } from '../errors.ts';
+import { assertTimeRange, Errors, ValidationError } from '../errors.ts';
 import { decodeCursor, decodeDueCursor, encodeCursor, encodeDueCursor } from './cursor.ts';
 
 const recordColumns = {
@@ -187,4 +187,14 @@ export async function getResponse(
     .where(and(eq(responses.projectId, projectId), eq(responses.id, id)))
     .limit(1);
   return row ? toResponseRecord(row as RecordRow) : undefined;
+}
+
+/** The 404 for a response id the project does not hold. */
+export const responseNotFound = (id: string) => new Errors.NotFound(`No response ${id} in this project`);
+
+/** GET /v1/responses/:id: one response of the project, or a 404. */
+export async function requireResponse(db: Db, projectId: string, id: string): Promise<ResponseRecord> {
+  const response = await getResponse(db, projectId, id);
+  if (!response) throw responseNotFound(id);
+  return response;
 }

@@ -3,9 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { projectIdOf } from '../../plugins/auth.ts';
 import { createRule, deleteRule, listRules, updateRule } from '../../services/follow-up-rules-admin.ts';
+import { idParams } from '../params.ts';
 import { managementErrors as errors, managementSecurity as security } from '../security.ts';
-
-const idParams = z.object({ id: z.uuid() });
 
 /** Follow-up rules: GET|POST /v1/follow-up-rules, PATCH|DELETE /v1/follow-up-rules/:id. */
 export const followUpRuleRoutes: FastifyPluginAsyncZod = async (app) => {

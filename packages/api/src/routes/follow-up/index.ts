@@ -13,33 +13,24 @@ import {
 } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Errors } from '../../errors.ts';
 import { authOf, projectIdOf } from '../../plugins/auth.ts';
-import { listActivity } from '../../services/activity.ts';
 import {
+  activityOfResponse,
   addNote,
-  listNotes,
+  notesOfResponse,
   queueCounts,
   respondentHistory,
   updateFollowUp,
 } from '../../services/follow-up.ts';
 import { sendReply } from '../../services/mail.ts';
-import { getResponse } from '../../services/responses.ts';
+import { idParams } from '../params.ts';
 import { managementErrors as errors, managementSecurity as security } from '../security.ts';
-
-const idParams = z.object({ id: z.uuid() });
 
 /**
  * Working a response: PATCH /v1/responses/:id (follow-up), notes, activity, email replies, the
  * respondent's other responses, and the inbox queue counts.
  */
 export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
-  const ensureResponse = async (projectId: string, id: string) => {
-    const response = await getResponse(app.db, projectId, id);
-    if (!response) throw new Errors.NotFound(`No response ${id} in this project`);
-    return response;
-  };
-
   app.patch(
     '/v1/responses/:id',
     {
@@ -71,8 +62,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      await ensureResponse(projectIdOf(request), request.params.id);
-      return { data: await listNotes(app.db, projectIdOf(request), request.params.id) };
+      return { data: await notesOfResponse(app.db, projectIdOf(request), request.params.id) };
     },
   );
 
@@ -105,8 +95,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      await ensureResponse(projectIdOf(request), request.params.id);
-      return { data: await listActivity(app.db, projectIdOf(request), request.params.id) };
+      return { data: await activityOfResponse(app.db, projectIdOf(request), request.params.id) };
     },
   );
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { projectIdOf } from '../../plugins/auth.ts';
 import { issueSecretKey, listSecretKeys, revokeSecretKey } from '../../services/secret-keys.ts';
+import { idParams } from '../params.ts';
 import { managementErrors as errors, managementSecurity as security } from '../security.ts';
 
 /** Secret keys (admin): GET|POST /v1/keys, DELETE /v1/keys/:id (revoke). */
@@ -44,7 +45,7 @@ export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['keys'],
         summary: 'Revoke a secret key (at once, for good)',
         security,
-        params: z.object({ id: z.uuid() }),
+        params: idParams,
         response: { 204: z.null(), ...errors },
       },
       config: { access: 'admin' },

@@ -11,20 +11,23 @@ const description =
   'one transaction; metrics no longer count them. The audit log records that an erasure happened ' +
   '(who, when, how many rows), nothing of what was erased. Owners and admins only.';
 
+/** What both erasure routes share: tags, description, security, answers and access. */
+const erasure = {
+  schema: { tags: ['respondents'], description, security, response: { 204: z.null(), ...errors } },
+  config: { access: 'admin', audit: false },
+} as const;
+
 /** DELETE /v1/respondents/:externalId and DELETE /v1/respondents?email=: privacy erasure. */
 export const eraseRespondentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/v1/respondents/:externalId',
     {
+      ...erasure,
       schema: {
-        tags: ['respondents'],
+        ...erasure.schema,
         summary: "Erase a respondent and everything about them, by the site's own user id",
-        description,
-        security,
         params: respondentExternalIdParamsSchema,
-        response: { 204: z.null(), ...errors },
       },
-      config: { access: 'admin', audit: false },
     },
     async (request, reply) => {
       await eraseRespondents(
@@ -40,15 +43,12 @@ export const eraseRespondentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/v1/respondents',
     {
+      ...erasure,
       schema: {
-        tags: ['respondents'],
+        ...erasure.schema,
         summary: 'Erase every respondent with an email address and everything about them',
-        description,
-        security,
         querystring: respondentEmailQuerySchema,
-        response: { 204: z.null(), ...errors },
       },
-      config: { access: 'admin', audit: false },
     },
     async (request, reply) => {
       await eraseRespondents(

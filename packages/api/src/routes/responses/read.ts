@@ -1,9 +1,8 @@
 import { responseListQuerySchema, responseListSchema, responseRecordSchema } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { Errors } from '../../errors.ts';
 import { projectIdOf } from '../../plugins/auth.ts';
-import { getResponse, listResponses } from '../../services/responses.ts';
+import { listResponses, requireResponse } from '../../services/responses.ts';
+import { idParams } from '../params.ts';
 import { managementErrors as errors, managementSecurity as security } from '../security.ts';
 
 /** GET /v1/responses (filters, cursor pagination) and GET /v1/responses/:id. */
@@ -29,14 +28,10 @@ export const readResponsesRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['responses'],
         summary: 'Get a response',
         security,
-        params: z.object({ id: z.uuid() }),
+        params: idParams,
         response: { 200: responseRecordSchema, ...errors },
       },
     },
-    async (request) => {
-      const response = await getResponse(app.db, projectIdOf(request), request.params.id);
-      if (!response) throw new Errors.NotFound(`No response ${request.params.id} in this project`);
-      return response;
-    },
+    async (request) => requireResponse(app.db, projectIdOf(request), request.params.id),
   );
 };

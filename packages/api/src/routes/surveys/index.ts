@@ -3,9 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { projectIdOf } from '../../plugins/auth.ts';
 import { createSurvey, deleteSurvey, getSurvey, listSurveys, updateSurvey } from '../../services/surveys.ts';
+import { idParams } from '../params.ts';
 import { managementErrors as errors, managementSecurity as security } from '../security.ts';
-
-const idParams = z.object({ id: z.uuid() });
 
 /** Surveys CRUD: GET|POST /v1/surveys, GET|PATCH|DELETE /v1/surveys/:id. */
 export const surveyRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -8,9 +8,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authOf, projectIdOf } from '../../plugins/auth.ts';
 import { addStaffUser, deactivateStaffUser, listStaffUsers, updateStaffUser } from '../../services/staff.ts';
+import { idParams } from '../params.ts';
 import { managementErrors as errors, managementSecurity as security } from '../security.ts';
-
-const idParams = z.object({ id: z.uuid() });
 
 /** Staff users: GET|POST /v1/users, PATCH|DELETE /v1/users/:id (DELETE deactivates; PATCH can reactivate). */
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {

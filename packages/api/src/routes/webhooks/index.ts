@@ -23,10 +23,10 @@ import {
   sendTestMessage,
   updateWebhook,
 } from '../../services/webhooks.ts';
+import { idParams } from '../params.ts';
 import { managementErrors as errors, managementSecurity as security } from '../security.ts';
 
 const tags = ['webhooks'];
-const idParams = z.object({ id: z.uuid() });
 const signing =
   'Each message is POSTed with the Standard Webhooks headers webhook-id (the same on every retry), ' +
   'webhook-timestamp (seconds) and webhook-signature (v1,<base64 HMAC-SHA256 of "id.timestamp.body" ' +
