@@ -320,8 +320,34 @@ describe.each(databaseTargets())('users, keys and project settings on $name', (t
     expect(revoked.statusCode).toBe(204);
     expect((await ctx.asKey(key, { method: 'GET', url: '/v1/surveys' })).statusCode).toBe(401);
     const other = await ctx.newProject();
-    const foreign = await ctx.asKey(other.secretKey, { method: 'DELETE', url: `/v1/keys/${id}` });
+    const otherAdmin = await signIn(ctx, other.projectId, 'admin');
+    const foreign = await otherAdmin.inject({ method: 'DELETE', url: `/v1/keys/${id}` });
     expect(foreign.statusCode).toBe(404);
+  });
+
+  it('refuses a leaked secret key minting more keys or revoking the others, and changes nothing', async () => {
+    const project = await ctx.newProject();
+    const admin = await signIn(ctx, project.projectId, 'admin');
+    const kept = (await admin.inject({ method: 'POST', url: '/v1/keys', payload: { name: 'Kept' } })).json();
+    const keys = async () =>
+      (await admin.inject({ method: 'GET', url: '/v1/keys' }))
+        .json()
+        .data.map(({ id, revokedAt }: { id: string; revokedAt: string | null }) => ({ id, revokedAt }));
+    const before = await keys();
+    const minted = await ctx.asKey(project.secretKey, {
+      method: 'POST',
+      url: '/v1/keys',
+      payload: { name: 'Mine' },
+    });
+    expect(minted.statusCode).toBe(403);
+    expect(minted.json()).toMatchObject({
+      code: 'forbidden',
+      detail: expect.stringContaining('staff session'),
+    });
+    const revoked = await ctx.asKey(project.secretKey, { method: 'DELETE', url: `/v1/keys/${kept.id}` });
+    expect(revoked.statusCode).toBe(403);
+    expect(await keys()).toEqual(before);
+    expect((await ctx.asKey(kept.key, { method: 'GET', url: '/v1/surveys' })).statusCode).toBe(200);
   });
 
   it('changes allowed origins (normalised) and appearance; refuses a bad origin with its path', async () => {

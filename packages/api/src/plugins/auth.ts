@@ -25,6 +25,8 @@ declare module 'fastify' {
      * route that forgets to say is closed, not open.
      */
     access?: StaffRole;
+    /** Only a staff session may use the route; a secret key is refused (403). */
+    sessionOnly?: boolean;
   }
 }
 
@@ -62,6 +64,11 @@ export const authPlugin = fp(
         );
       }
       assertRole(request.auth, requiredRole(request));
+      if (request.routeOptions.config?.sessionOnly && request.auth.via !== 'session') {
+        throw new Errors.Forbidden(
+          'This needs a staff session of an owner or admin; a secret key cannot do it',
+        );
+      }
     });
   },
   { name: 'closeloop-auth', dependencies: ['closeloop-database'] },

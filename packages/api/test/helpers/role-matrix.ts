@@ -1,5 +1,6 @@
 import type { StaffRole } from '@closeloop/shared';
 import type { InjectOptions } from 'fastify';
+import { issueSecretKey } from '../../src/services/secret-keys.ts';
 import { createStaffUser } from '../../src/services/staff.ts';
 import { aResponse, type TestContext, type TestProject } from './app.ts';
 import { password, uniqueEmail } from './staff.ts';
@@ -283,18 +284,16 @@ export const roleCases: RoleCase[] = [
   {
     name: 'POST /v1/keys',
     least: 'admin',
+    sessionOnly: true,
     request: () => ({ method: 'POST', url: '/v1/keys', payload: { name: 'CI' } }),
   },
   {
     name: 'DELETE /v1/keys/:id',
     least: 'admin',
+    sessionOnly: true,
     request: async ({ ctx, project }) => {
-      const created = await ctx.asKey(project.secretKey, {
-        method: 'POST',
-        url: '/v1/keys',
-        payload: { name: 'x' },
-      });
-      return { method: 'DELETE', url: `/v1/keys/${created.json().id}` };
+      const created = await issueSecretKey(ctx.database.db, project.projectId, 'x');
+      return { method: 'DELETE', url: `/v1/keys/${created.id}` };
     },
   },
   { name: 'GET /v1/project', least: 'viewer', request: () => ({ method: 'GET', url: '/v1/project' }) },

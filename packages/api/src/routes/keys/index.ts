@@ -6,7 +6,7 @@ import { issueSecretKey, listSecretKeys, revokeSecretKey } from '../../services/
 import { idParams } from '../params.ts';
 import { managementErrors as errors, managementSecurity as security } from '../security.ts';
 
-/** Secret keys (admin): GET|POST /v1/keys, DELETE /v1/keys/:id (revoke). */
+/** Secret keys (admin): GET|POST /v1/keys, DELETE /v1/keys/:id (revoke); only staff sessions create or revoke. */
 export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/keys',
@@ -27,12 +27,14 @@ export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['keys'],
-        summary: 'Create a secret key (the key is in this answer only)',
+        summary:
+          'Create a secret key (the key is in this answer only; staff sessions of owners and admins only)',
         security,
         body: secretKeyCreateSchema,
         response: { 201: createdSecretKeySchema, ...errors },
       },
-      config: { access: 'admin' },
+      // A leaked secret key must not be able to mint more keys, nor revoke the others.
+      config: { access: 'admin', sessionOnly: true },
     },
     async (request, reply) =>
       reply.code(201).send(await issueSecretKey(app.db, projectIdOf(request), request.body.name)),
@@ -43,12 +45,12 @@ export const keyRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['keys'],
-        summary: 'Revoke a secret key (at once, for good)',
+        summary: 'Revoke a secret key (at once, for good; staff sessions of owners and admins only)',
         security,
         params: idParams,
         response: { 204: z.null(), ...errors },
       },
-      config: { access: 'admin' },
+      config: { access: 'admin', sessionOnly: true },
     },
     async (request, reply) => {
       await revokeSecretKey(app.db, projectIdOf(request), request.params.id);
