@@ -1,19 +1,19 @@
 /** Sending queued staff emails: claimed like webhook messages, retried on the same schedule. */
-import { and, asc, eq, lte, or, sql } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { staffEmails } from '../db/schema/index.ts';
 import type { Mailer } from './mail.ts';
-import { leaseMs } from './webhook-delivery.ts';
+import { afterFailedAttempt, claimDue, heldRow } from './outbox.ts';
 
 type Claimed = Pick<
   typeof staffEmails.$inferSelect,
   'projectId' | 'id' | 'toAddress' | 'subject' | 'text' | 'html' | 'failedAttempts' | 'unsubscribeTokenHash'
 > & { leaseToken: string };
 
-/** Takes up to `limit` due emails for this worker (FOR UPDATE SKIP LOCKED, then a lease). */
+/** Takes up to `limit` due emails for this worker (see services/outbox.ts). */
 export async function claimDueEmails(db: Db, limit: number): Promise<Claimed[]> {
-  return db.transaction(async (tx) => {
-    const rows = await tx
+  return claimDue(db, staffEmails, (tx, due) =>
+    tx
       .select({
         projectId: staffEmails.projectId,
         id: staffEmails.id,
@@ -25,20 +25,11 @@ export async function claimDueEmails(db: Db, limit: number): Promise<Claimed[]> 
         unsubscribeTokenHash: staffEmails.unsubscribeTokenHash,
       })
       .from(staffEmails)
-      .where(and(eq(staffEmails.status, 'pending'), lte(staffEmails.nextAttemptAt, sql`now()`)))
+      .where(due)
       .orderBy(asc(staffEmails.nextAttemptAt))
       .limit(limit)
-      .for('update', { skipLocked: true });
-    if (rows.length === 0) return [];
-    const leaseToken = crypto.randomUUID();
-    await tx
-      .update(staffEmails)
-      .set({ leaseToken, nextAttemptAt: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
-      .where(
-        or(...rows.map((row) => and(eq(staffEmails.projectId, row.projectId), eq(staffEmails.id, row.id)))),
-      );
-    return rows.map((row) => ({ ...row, leaseToken }));
-  });
+      .for('update', { skipLocked: true }),
+  );
 }
 
 /** Sends one claimed email and records the outcome (sent, retry later, or failed). */
@@ -72,27 +63,16 @@ export async function sendStaffEmail(
       error = `The mail server did not accept it: ${(caught as Error).message}`;
     }
   }
-  const failed = email.failedAttempts + 1;
-  const delay = options.mailer ? options.retryDelays[failed - 1] : undefined;
   await db
     .update(staffEmails)
     .set(
       error === null
         ? { status: 'sent', sentAt: new Date(), leaseToken: null }
-        : delay === undefined
-          ? { status: 'failed', failedAttempts: failed, lastError: error, leaseToken: null }
-          : {
-              failedAttempts: failed,
-              lastError: error,
-              leaseToken: null,
-              nextAttemptAt: new Date(Date.now() + delay * 1000),
-            },
+        : // Without a mail server there is nothing to retry.
+          {
+            ...afterFailedAttempt(email.failedAttempts, options.mailer ? options.retryDelays : []),
+            lastError: error,
+          },
     )
-    .where(
-      and(
-        eq(staffEmails.projectId, email.projectId),
-        eq(staffEmails.id, email.id),
-        eq(staffEmails.leaseToken, email.leaseToken),
-      ),
-    );
+    .where(heldRow(staffEmails, email));
 }

@@ -3,21 +3,17 @@
  * never take the same one), attempt each, record the attempt and schedule the next.
  */
 import type { WebhookFormat } from '@closeloop/shared';
-import { and, asc, eq, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { surveys, webhookAttempts, webhookEndpoints, webhookMessages } from '../db/schema/index.ts';
+import { afterFailedAttempt, claimDue, heldRow } from './outbox.ts';
 import { uuidv7 } from './uuid7.ts';
-import { type AttemptResult, attemptTimeoutMs, postWebhook } from './webhook-http.ts';
+import { type AttemptResult, postWebhook } from './webhook-http.ts';
 import { webhookHeaders } from './webhook-signature.ts';
 import { slackMessage } from './webhook-slack.ts';
 
 /** An endpoint failing every attempt for this long is disabled and its owners told. */
 export const disableAfterFailingMs = 5 * 24 * 3600_000;
-/**
- * How long a claimed message stays with its worker. Longer than an attempt can take, so a slow
- * attempt is never made twice at once; a worker that dies leaves it to others after this.
- */
-export const leaseMs = attemptTimeoutMs * 3;
 
 export interface DeliveryOptions {
   /** Seconds before each retry; after the last, the message has failed. */
@@ -61,8 +57,8 @@ export interface ClaimedMessage {
  * locked are skipped, and each taken row gets a lease so nobody else takes it while it is tried.
  */
 export async function claimDueMessages(db: Db, limit: number): Promise<ClaimedMessage[]> {
-  return db.transaction(async (tx) => {
-    const rows = await tx
+  return claimDue(db, webhookMessages, (tx, due) =>
+    tx
       .select(claimColumns)
       .from(webhookMessages)
       .innerJoin(
@@ -72,30 +68,11 @@ export async function claimDueMessages(db: Db, limit: number): Promise<ClaimedMe
           eq(webhookEndpoints.id, webhookMessages.endpointId),
         ),
       )
-      .where(
-        and(
-          eq(webhookMessages.status, 'pending'),
-          lte(webhookMessages.nextAttemptAt, sql`now()`),
-          eq(webhookEndpoints.enabled, true),
-        ),
-      )
+      .where(and(due, eq(webhookEndpoints.enabled, true)))
       .orderBy(asc(webhookMessages.nextAttemptAt))
       .limit(limit)
-      .for('update', { of: webhookMessages, skipLocked: true });
-    if (rows.length === 0) return [];
-    const leaseToken = crypto.randomUUID();
-    await tx
-      .update(webhookMessages)
-      .set({ leaseToken, nextAttemptAt: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
-      .where(
-        or(
-          ...rows.map((row) =>
-            and(eq(webhookMessages.projectId, row.projectId), eq(webhookMessages.id, row.id)),
-          ),
-        ),
-      );
-    return rows.map((row) => ({ ...row, leaseToken }));
-  });
+      .for('update', { of: webhookMessages, skipLocked: true }),
+  );
 }
 
 /** What is sent for a message: its queued body, or the Slack message made from it. */
@@ -142,12 +119,7 @@ async function recordAttempt(
   result: AttemptResult,
   options: DeliveryOptions,
 ) {
-  const ofMessage = and(
-    eq(webhookMessages.projectId, message.projectId),
-    eq(webhookMessages.id, message.id),
-    // Only while this worker still holds the message.
-    eq(webhookMessages.leaseToken, message.leaseToken),
-  );
+  const ofMessage = heldRow(webhookMessages, message);
   const ofEndpoint = and(
     eq(webhookEndpoints.projectId, message.projectId),
     eq(webhookEndpoints.id, message.endpointId),
@@ -171,19 +143,9 @@ async function recordAttempt(
         .where(and(ofEndpoint, isNotNull(webhookEndpoints.failingSince)));
       return;
     }
-    const failed = message.failedAttempts + 1;
-    const delay = options.retryDelays[failed - 1];
     await tx
       .update(webhookMessages)
-      .set(
-        delay === undefined
-          ? { status: 'failed', failedAttempts: failed, leaseToken: null }
-          : {
-              failedAttempts: failed,
-              leaseToken: null,
-              nextAttemptAt: new Date(Date.now() + delay * 1000),
-            },
-      )
+      .set(afterFailedAttempt(message.failedAttempts, options.retryDelays))
       .where(ofMessage);
     const [endpoint] = await tx
       .update(webhookEndpoints)
