@@ -28,6 +28,22 @@ describe.each(databaseTargets())('management authorization on $name', (target) =
       expect(surveys.json().data.map((s: { name: string }) => s.name)).not.toContain('Renamed');
     });
 
+    it('is never stored by a cache, answered or refused (Cache-Control: no-store)', async () => {
+      const project = await ctx.newProject();
+      const refused = await ctx.app.inject({ method: route.method, url: route.url(project) });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.headers['cache-control']).toBe('no-store');
+      // The event stream never ends by itself; it sets no-store on its own headers.
+      if (route.url(project) === '/v1/inbox/events') return;
+      const answered = await ctx.asKey(project.secretKey, {
+        method: route.method,
+        url: route.url(project),
+        ...(route.payload ? { payload: route.payload(project) as object } : {}),
+      });
+      expect(answered.statusCode).toBeLessThan(500);
+      expect(answered.headers['cache-control']).toBe('no-store');
+    });
+
     it.each([
       ['an unknown secret key', 'Bearer sk_0000000000000000000000000000000'],
       ['a malformed header', 'Basic abc'],

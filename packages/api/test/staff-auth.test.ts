@@ -25,6 +25,8 @@ describe.each(databaseTargets())('staff sign-in and sessions on $name', (target)
       payload: { email: email.toUpperCase(), password },
     });
     expect(reply.statusCode).toBe(200);
+    // The session's CSRF token is never kept by a cache.
+    expect(reply.headers['cache-control']).toBe('no-store');
     const body = reply.json();
     expect(body.user).toMatchObject({ email, name: 'Ada', role: 'agent' });
     expect(body.user).not.toHaveProperty('passwordHash');

@@ -49,6 +49,10 @@ export async function managementRoutes(management: FastifyInstance) {
     }
   });
   management.addHook('onRequest', management.authenticate);
+  // Project data, answered or refused, is never kept by a browser or a shared cache.
+  management.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
   // Every successful change (and export) is written to the audit log before its answer leaves.
   await management.register(auditPlugin);
   // Management bodies are application/json only, as documented; text/plain is for the widget's

@@ -25,6 +25,10 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     if (request.method !== 'POST' || request.url.startsWith('/v1/auth/logout')) return;
     if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) throw new Errors.JsonRequired();
   });
+  // Sessions and CSRF tokens are never kept by a cache.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
   // What this server is set up for, told with every session so the inbox can say so up front.
   const features = { email: Boolean(app.mailer) };
   const setSessionCookie = (request: FastifyRequest, reply: FastifyReply, started: StartedSession) => {
