@@ -178,7 +178,7 @@ describe.runIf(hasChromium)('follow-up loop from the demo shop to the inbox', ()
     expect(due - Date.now()).toBeGreaterThan(47 * 3600_000);
 
     // Who answered, and what the rule did, from the activity's own detail.
-    expect(await page.locator('.facts').first().textContent()).toContain(customer.email);
+    expect(await page.getByRole('region', { name: 'Customer' }).textContent()).toContain(customer.email);
     await expect
       .poll(() => page.locator('[data-activity="rule_applied"]').textContent())
       .toMatch(/^Rule "Detractors \(NPS 0–6\)" matched → follow-up Open, due .+/);
@@ -209,9 +209,9 @@ describe.runIf(hasChromium)('follow-up loop from the demo shop to the inbox', ()
     await page.locator('[data-activity="reply_sent"]').waitFor();
 
     // Resolve; it leaves Open.
+    // Nothing else is open: resolving goes back to the queue, with a way to undo.
     await page.getByRole('button', { name: 'Resolve' }).click();
-    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Resolved');
-    await page.getByRole('link', { name: '← Back to the inbox' }).click();
+    await page.getByTestId('toast').filter({ hasText: 'Resolved.' }).waitFor();
     await page.locator('[data-queue="open"] .count', { hasText: '0' }).waitFor();
     expect(await page.locator(`[data-response-id="${responseId}"]`).count()).toBe(0);
     await page.getByText('Nothing to follow up here').waitFor();

@@ -1,12 +1,12 @@
-import type { Activity, ResponseRecord, StaffUser } from '@closeloop/shared';
+import type { ResponseRecord, StaffUser } from '@closeloop/shared';
 import type { FollowUpStatus } from '@closeloop/shared/kinds';
 import { followUpTransitions } from '@closeloop/shared/workflow';
-import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { PageProps } from '../../app/routes.ts';
 import { Empty, ErrorNote, Loaded, useAction } from '../../components/status.tsx';
 import {
   bandClass,
+  customerLabel,
   formatDateTime,
   isOverdue,
   kindLabel,
@@ -15,17 +15,15 @@ import {
   statusLabels,
   toLocalInput,
 } from '../../lib/format.ts';
+import { nextAfter, queueHref } from '../../lib/nextUp.ts';
 import { useStaff, useSurveys } from '../../lib/resources.ts';
+import { navigate } from '../../lib/router.ts';
 import { useCan, useSession } from '../../lib/session.ts';
-import {
-  addNote,
-  sendReply,
-  updateFollowUp,
-  useActivity,
-  useHistory,
-  useNotes,
-  useResponse,
-} from './data.ts';
+import { showToast } from '../../lib/toast.tsx';
+import { ActivityLine, sameRuleRun } from './activity.tsx';
+import { CustomerCard } from './CustomerCard.tsx';
+import { addNote, updateFollowUp, useActivity, useHistory, useNotes, useResponse } from './data.ts';
+import { ReplyPanel } from './ReplyPanel.tsx';
 
 /** Shown where a name is still loading. */
 const pending = '…';
@@ -80,217 +78,134 @@ function ResponseDetail({ id }: { id: string }) {
       </p>
       <Loaded load={response} retry={reload}>
         {(record) => (
-          <div class="detail-grid">
-            <section class="card response-card" aria-label="Response">
-              <header class="response-head">
-                <span class={`score big ${bandClass(record.kind, record.score)}`}>{record.score}</span>
-                <div>
-                  <h1 aria-busy={surveys.state === 'loading' ? 'true' : undefined}>
-                    {kindLabel(record.kind)} ·{' '}
-                    <span data-testid="survey-name">{surveyName(record.surveyId)}</span>
-                  </h1>
-                  <p class="muted">Submitted {formatDateTime(record.submittedAt)}</p>
-                </div>
-              </header>
-              <blockquote class="comment-full" data-testid="comment">
-                {record.comment ?? <em class="muted">No comment</em>}
-              </blockquote>
-              <dl class="facts">
-                <dt>Page</dt>
-                <dd>
-                  {safeHref(record.context.url) ? (
-                    <a href={safeHref(record.context.url)!} target="_blank" rel="noopener noreferrer">
-                      {record.context.url}
-                    </a>
-                  ) : (
-                    record.context.url
-                  )}
-                </dd>
-                <dt>Locale</dt>
-                <dd>{record.context.locale ?? '—'}</dd>
-                <dt>Respondent</dt>
-                <dd>{record.respondent?.externalId ?? 'Anonymous'}</dd>
-                <dt>Email</dt>
-                <dd>{record.respondent?.email ?? '—'}</dd>
-                {Object.entries(record.respondent?.traits ?? {}).map(([key, value]) => (
-                  <Fragment key={key}>
-                    <dt>{key}</dt>
-                    <dd>{String(value)}</dd>
-                  </Fragment>
-                ))}
-              </dl>
-            </section>
-            <FollowUpPanel
-              key={record.id}
-              record={record}
-              staff={staff}
-              staffLoading={users.state === 'loading'}
-              nameOf={nameOf}
-            />
-            <section class="card" aria-label="Notes">
-              <h2>Notes</h2>
-              <Loaded load={notes}>
-                {(list) =>
-                  list.length === 0 ? (
-                    <Empty>No notes yet.</Empty>
-                  ) : (
-                    <ul class="notes">
-                      {list.map((note) => (
-                        <li key={note.id}>
-                          <p class="note-body">{note.body}</p>
-                          <p class="muted">
-                            {note.author.name} · {formatDateTime(note.createdAt)}
-                          </p>
-                        </li>
-                      ))}
-                    </ul>
-                  )
-                }
-              </Loaded>
-              <NoteForm key={record.id} responseId={record.id} />
-            </section>
-            <ReplyPanel key={record.id} record={record} />
-            <section class="card" aria-label="Activity">
-              <h2>Activity</h2>
-              <Loaded load={activity}>
-                {(entries) =>
-                  entries.length === 0 ? (
-                    <Empty>Nothing has happened yet.</Empty>
-                  ) : (
-                    <ol class="timeline">
-                      {entries.map((entry, index) => (
-                        <li key={entry.id} data-activity={entry.type}>
-                          <ActivityLine
-                            entry={entry}
-                            nameOf={nameOf}
-                            lastOfRun={!sameRuleRun(entry, entries[index + 1])}
-                          />
-                          <span class="muted"> · {formatDateTime(entry.createdAt)}</span>
-                        </li>
-                      ))}
-                    </ol>
-                  )
-                }
-              </Loaded>
-            </section>
-            <section class="card" aria-label="Earlier responses">
-              <h2>This respondent's other responses</h2>
-              <Loaded load={history}>
-                {(list) =>
-                  list.length === 0 ? (
-                    <Empty>None.</Empty>
-                  ) : (
-                    <ol class="timeline">
-                      {list.map((other) => (
-                        <li key={other.id}>
-                          <a href={`#/responses/${other.id}`}>
-                            <span class={`score small ${bandClass(other.kind, other.score)}`}>
-                              {other.score}
-                            </span>{' '}
-                            {kindLabel(other.kind)} · {formatDateTime(other.submittedAt)}
-                          </a>
-                          {other.comment && <p class="note-body">{other.comment}</p>}
-                        </li>
-                      ))}
-                    </ol>
-                  )
-                }
-              </Loaded>
-            </section>
-          </div>
+          <>
+            <header class="response-head">
+              <span class={`score big ${bandClass(record.kind, record.score)}`}>{record.score}</span>
+              <div>
+                <h1 class="break-anywhere">{customerLabel(record)}</h1>
+                <p class="muted" aria-busy={surveys.state === 'loading' ? 'true' : undefined}>
+                  {kindLabel(record.kind)} {record.score} ·{' '}
+                  <span data-testid="survey-name">{surveyName(record.surveyId)}</span> ·{' '}
+                  {formatDateTime(record.submittedAt)}
+                </p>
+              </div>
+            </header>
+            <div class="detail-grid">
+              <div class="detail-main">
+                <section class="card response-card" aria-label="Response">
+                  <h2>What they said</h2>
+                  <blockquote class="comment-full" data-testid="comment">
+                    {record.comment ?? <em class="muted">No comment</em>}
+                  </blockquote>
+                  <dl class="facts">
+                    <dt>Page</dt>
+                    <dd>
+                      {safeHref(record.context.url) ? (
+                        <a href={safeHref(record.context.url)!} target="_blank" rel="noopener noreferrer">
+                          {record.context.url}
+                        </a>
+                      ) : (
+                        record.context.url || '—'
+                      )}
+                    </dd>
+                    <dt>Locale</dt>
+                    <dd>{record.context.locale ?? '—'}</dd>
+                    {(record.context.browser || record.context.device) && (
+                      <>
+                        <dt>Browser</dt>
+                        <dd>{[record.context.browser, record.context.device].filter(Boolean).join(' · ')}</dd>
+                      </>
+                    )}
+                  </dl>
+                </section>
+                <ReplyPanel key={record.id} record={record} />
+                <section class="card" aria-label="Notes">
+                  <h2>Notes</h2>
+                  <Loaded load={notes}>
+                    {(list) =>
+                      list.length === 0 ? (
+                        <Empty>No notes yet.</Empty>
+                      ) : (
+                        <ul class="notes">
+                          {list.map((note) => (
+                            <li key={note.id}>
+                              <p class="note-body">{note.body}</p>
+                              <p class="muted">
+                                {note.author.name} · {formatDateTime(note.createdAt)}
+                              </p>
+                            </li>
+                          ))}
+                        </ul>
+                      )
+                    }
+                  </Loaded>
+                  <NoteForm key={record.id} responseId={record.id} />
+                </section>
+                <section class="card" aria-label="Activity">
+                  <h2>Activity</h2>
+                  <Loaded load={activity}>
+                    {(entries) =>
+                      entries.length === 0 ? (
+                        <Empty>Nothing has happened yet.</Empty>
+                      ) : (
+                        <ol class="timeline">
+                          {entries.map((entry, index) => (
+                            <li key={entry.id} data-activity={entry.type}>
+                              <ActivityLine
+                                entry={entry}
+                                nameOf={nameOf}
+                                lastOfRun={!sameRuleRun(entry, entries[index + 1])}
+                              />
+                              <span class="muted"> · {formatDateTime(entry.createdAt)}</span>
+                            </li>
+                          ))}
+                        </ol>
+                      )
+                    }
+                  </Loaded>
+                </section>
+              </div>
+              <aside class="detail-side" aria-label="Customer and follow-up">
+                <CustomerCard record={record} />
+                <FollowUpPanel
+                  key={record.id}
+                  record={record}
+                  staff={staff}
+                  staffLoading={users.state === 'loading'}
+                  nameOf={nameOf}
+                />
+                <section class="card" aria-label="Earlier responses">
+                  <h2>Their other responses</h2>
+                  <Loaded load={history}>
+                    {(list) =>
+                      list.length === 0 ? (
+                        <Empty>None.</Empty>
+                      ) : (
+                        <ol class="timeline">
+                          {list.map((other) => (
+                            <li key={other.id}>
+                              <a href={`#/responses/${other.id}`}>
+                                <span class={`score small ${bandClass(other.kind, other.score)}`}>
+                                  {other.score}
+                                </span>{' '}
+                                {kindLabel(other.kind)} · {surveyName(other.surveyId)} ·{' '}
+                                {formatDateTime(other.submittedAt)}
+                              </a>
+                              {other.comment && <p class="note-body">{other.comment}</p>}
+                            </li>
+                          ))}
+                        </ol>
+                      )
+                    }
+                  </Loaded>
+                </section>
+              </aside>
+            </div>
+          </>
         )}
       </Loaded>
     </div>
   );
-}
-
-/** Whether `next` was written by the same rule run as `entry` (rules of one arrival share a time). */
-function sameRuleRun(entry: Activity, next: Activity | undefined): boolean {
-  return (
-    !!next &&
-    entry.type === 'rule_applied' &&
-    next.type === 'rule_applied' &&
-    next.createdAt === entry.createdAt
-  );
-}
-
-const listOf = (words: string[]) => words.join(', ');
-
-function ActivityLine({
-  entry,
-  nameOf,
-  lastOfRun,
-}: {
-  entry: Activity;
-  nameOf: (id: string | null) => string;
-  /** The last of the rules applied together: it carries their common outcome. */
-  lastOfRun: boolean;
-}) {
-  const d = entry.detail as Record<string, unknown>;
-  const who = entry.actor.kind === 'rule' ? `Rule "${entry.actor.name}"` : entry.actor.name;
-  switch (entry.type) {
-    case 'status_changed':
-      return (
-        <span>
-          {who} changed the status from {statusLabels[d.from as FollowUpStatus]} to{' '}
-          {statusLabels[d.to as FollowUpStatus]}
-        </span>
-      );
-    case 'assignee_changed':
-      return (
-        <span>
-          {who} assigned it to {nameOf(d.to as string | null)}
-        </span>
-      );
-    case 'due_changed':
-      return (
-        <span>
-          {who} set the due date to {formatDateTime(d.to as string | null)}
-        </span>
-      );
-    case 'tags_changed':
-      return (
-        <span>
-          {who} changed tags{(d.added as string[]).length ? ` +${(d.added as string[]).join(', +')}` : ''}
-          {(d.removed as string[]).length ? ` −${(d.removed as string[]).join(', −')}` : ''}
-        </span>
-      );
-    case 'note_added':
-      return <span>{who} added a note</span>;
-    case 'reply_sent':
-      return (
-        <span>
-          {who} emailed {String(d.to)}: “{String(d.subject)}”<span class="reply-body">{String(d.body)}</span>
-        </span>
-      );
-    case 'rule_applied':
-      return <span>{ruleSentence(who, d, nameOf, lastOfRun)}</span>;
-    default:
-      return <span>{who}</span>;
-  }
-}
-
-/**
- * A rule that matched a new response. The API records the tags this rule added and, on every rule
- * of the same arrival, the follow-up they produced together (status, due date, assignee); that
- * outcome is told once, after the last rule of the run, and only when there is one.
- */
-function ruleSentence(
-  who: string,
-  d: Record<string, unknown>,
-  nameOf: (id: string | null) => string,
-  lastOfRun: boolean,
-): string {
-  const tags = Array.isArray(d.addedTags) ? (d.addedTags as string[]) : [];
-  let sentence = `${who} matched`;
-  if (tags.length) sentence += `: added the ${tags.length === 1 ? 'tag' : 'tags'} ${listOf(tags)}`;
-  if (!lastOfRun) return sentence;
-  const status = typeof d.status === 'string' ? (d.status as FollowUpStatus) : 'none';
-  const outcome: string[] = [];
-  if (status !== 'none') outcome.push(`follow-up ${statusLabels[status] ?? status}`);
-  if (typeof d.dueAt === 'string') outcome.push(`due ${formatDateTime(d.dueAt)}`);
-  if (typeof d.assigneeId === 'string') outcome.push(`assigned to ${nameOf(d.assigneeId)}`);
-  return outcome.length ? `${sentence} → ${listOf(outcome)}` : sentence;
 }
 
 const nextStatusLabels: Record<FollowUpStatus, string> = {
@@ -324,6 +239,24 @@ function FollowUpPanel({
   useEffect(() => setDue(toLocalInput(followUp.dueAt)), [followUp.dueAt]);
   const change = async (body: object) => {
     await action.run(() => updateFollowUp(record.id, body));
+  };
+  // Resolved: on to the next response of the queue (or back to it), with a way to undo.
+  const resolve = async () => {
+    const before = followUp.status;
+    const done = await action.run(() => updateFollowUp(record.id, { status: 'resolved' }));
+    if (!done) return;
+    const next = nextAfter(record.id);
+    showToast(next ? 'Resolved. Here is the next one.' : 'Resolved.', {
+      label: 'Undo',
+      run: async () => {
+        await updateFollowUp(record.id, { status: 'open' });
+        if (before === 'in_progress') await updateFollowUp(record.id, { status: 'in_progress' });
+        navigate(`/responses/${record.id}`);
+        showToast('Reopened.');
+      },
+    });
+    if (next) navigate(`/responses/${next}`);
+    else window.location.hash = queueHref();
   };
   const assignable = staff.filter((user) => !user.deactivatedAt && user.role !== 'viewer');
   const nextStatuses =
@@ -377,7 +310,16 @@ function FollowUpPanel({
                 type="button"
                 key={status}
                 class={status === 'resolved' ? 'primary' : undefined}
-                onClick={() => change({ status })}
+                onClick={() =>
+                  status === 'resolved'
+                    ? resolve()
+                    : // Starting work on a follow-up nobody owns takes it.
+                      change(
+                        status === 'in_progress' && !followUp.assigneeId
+                          ? { status, assigneeId: session.user.id }
+                          : { status },
+                      )
+                }
                 disabled={action.busy}
               >
                 {followUp.status === 'none' && status === 'open'
@@ -475,95 +417,5 @@ function NoteForm({ responseId }: { responseId: string }) {
         Add note
       </button>
     </form>
-  );
-}
-
-function ReplyPanel({ record }: { record: ResponseRecord }) {
-  const canWork = useCan('agent');
-  const [subject, setSubject] = useState('Re: your feedback');
-  const [body, setBody] = useState('');
-  const [sent, setSent] = useState(false);
-  const [confirmed, setConfirmed] = useState(false);
-  const action = useAction();
-  if (!canWork) return null;
-  // The stored respondent's address, else the one claimed on this response alone.
-  const email = record.respondent?.email ?? record.claimedRespondent?.email;
-  // Only a verified respondent's address is known to be theirs (the API asks the same).
-  const verified = Boolean(record.respondent?.email && record.respondent.verified);
-  return (
-    <section class="card" aria-label="Reply by email">
-      <h2>Reply by email</h2>
-      {!email ? (
-        <p class="muted">The respondent left no email address, so there is nobody to reply to.</p>
-      ) : (
-        <form
-          class="stack"
-          onSubmit={async (event) => {
-            event.preventDefault();
-            setSent(false);
-            const message = await action.run(() =>
-              sendReply(record.id, subject, body, !verified && confirmed),
-            );
-            if (message) {
-              setBody('');
-              setSent(true);
-              setConfirmed(false);
-            }
-          }}
-        >
-          <p>
-            To: <strong class="break-anywhere">{email}</strong>{' '}
-            <span class={verified ? 'badge verified' : 'badge unverified'}>
-              {verified ? 'verified' : 'unverified'}
-            </span>
-          </p>
-          {!verified && (
-            <div class="warning" role="note">
-              <p>
-                Nobody has verified that this address belongs to the customer: anyone holding the site's
-                public key can type any email into the widget, so this reply may reach someone else.
-              </p>
-              <label class="checkbox">
-                <input
-                  type="checkbox"
-                  name="confirmUnverified"
-                  checked={confirmed}
-                  onChange={(e) => setConfirmed(e.currentTarget.checked)}
-                />{' '}
-                Send to this unverified address anyway
-              </label>
-            </div>
-          )}
-          <label>
-            Subject
-            <input
-              name="subject"
-              required
-              value={subject}
-              onInput={(e) => setSubject(e.currentTarget.value)}
-            />
-          </label>
-          <label>
-            Message
-            <textarea
-              name="reply"
-              rows={5}
-              required
-              value={body}
-              onInput={(e) => setBody(e.currentTarget.value)}
-            />
-          </label>
-          {action.error && <ErrorNote error={action.error} />}
-          {sent && (
-            <p class="success" role="status">
-              Sent.
-            </p>
-          )}
-          <button type="submit" class="primary" disabled={action.busy || (!verified && !confirmed)}>
-            {action.busy ? 'Sending…' : 'Send reply'}
-          </button>
-        </form>
-      )}
-    </section>
   );
 }
