@@ -139,7 +139,13 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
   const listen = async () => {
     app = await buildApp({
       database,
-      config: { ingestRateLimit: 100_000, ingestSurveyBudget: 0, ...options.config },
+      // Daily and weekly staff emails would land in the tests' mailboxes on a real clock.
+      config: {
+        ingestRateLimit: 100_000,
+        ingestSurveyBudget: 0,
+        scheduledEmailsIntervalSeconds: 0,
+        ...options.config,
+      },
     });
     await app.listen({ host: '127.0.0.1', port });
     port = (app.server.address() as AddressInfo).port;

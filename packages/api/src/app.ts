@@ -20,6 +20,7 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { redisPlugin } from './plugins/redis.ts';
 import { requestIdOf, requestIdPlugin } from './plugins/request-id.ts';
 import { retentionJobPlugin } from './plugins/retention-job.ts';
+import { scheduledEmailsPlugin } from './plugins/scheduled-emails.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { staticAssets } from './plugins/static-assets.ts';
 import { underPressurePlugin } from './plugins/under-pressure.ts';
@@ -52,6 +53,8 @@ export interface BuildAppOptions {
    * deliveries themselves turn it off and call `app.deliveryWorker.drain()`.
    */
   deliveryWorker?: boolean;
+  /** The clock of the scheduled jobs (retention, daily and weekly emails); tests move it. */
+  now?: () => Date;
 }
 
 /** Builds the Closeloop API. Never listens: `server.ts` does, and tests use `app.inject()`. */
@@ -107,7 +110,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(catalogPlugin);
   await app.register(mailerPlugin);
   await app.register(deliveryWorkerPlugin, { enabled: options.deliveryWorker ?? true });
-  await app.register(retentionJobPlugin, { intervalMinutes: config.retentionIntervalMinutes });
+  await app.register(retentionJobPlugin, {
+    intervalMinutes: config.retentionIntervalMinutes,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  await app.register(scheduledEmailsPlugin, {
+    intervalSeconds: config.scheduledEmailsIntervalSeconds,
+    ...(options.now ? { now: options.now } : {}),
+  });
 
   // Routes
   await app.register(healthRoutes);

@@ -94,6 +94,8 @@ export const configSchema = z.object({
   DELIVERY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /** Minutes between runs of the retention job (it also runs at start); 0 turns it off. */
   RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  /** Seconds between looks for due daily and weekly staff emails; 0 turns them off. */
+  SCHEDULED_EMAILS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });
 
 export interface Config {
@@ -116,6 +118,7 @@ export interface Config {
   webhookAllowPrivate: boolean;
   deliveryPollIntervalMs: number;
   retentionIntervalMinutes: number;
+  scheduledEmailsIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -152,5 +155,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     webhookAllowPrivate: values.WEBHOOK_ALLOW_PRIVATE,
     deliveryPollIntervalMs: values.DELIVERY_POLL_INTERVAL_MS,
     retentionIntervalMinutes: values.RETENTION_INTERVAL_MINUTES,
+    scheduledEmailsIntervalSeconds: values.SCHEDULED_EMAILS_INTERVAL_SECONDS,
   });
 }

@@ -1,7 +1,9 @@
+import { and, eq } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import type { Database } from '../src/db/client.ts';
+import { webhookEndpoints } from '../src/db/schema/index.ts';
 import { createProject } from '../src/services/projects.ts';
 import { createStaffUser } from '../src/services/staff.ts';
 import { updateNotificationSettings } from '../src/services/staff-notifications.ts';
@@ -42,6 +44,7 @@ describe.each(databaseTargets())('staff email notifications on $name', (target) 
         publicUrl: 'https://feedback.shop.example',
         webhookAllowPrivate: true,
         deliveryPollIntervalMs: 50,
+        scheduledEmailsIntervalSeconds: 0,
       },
     });
     await app.ready();
@@ -152,7 +155,7 @@ describe.each(databaseTargets())('staff email notifications on $name', (target) 
   it('each email is sent once, whichever process would send it', async () => {
     const other = await buildApp({
       database,
-      config: { smtpUrl: smtp.url, deliveryPollIntervalMs: 50 },
+      config: { smtpUrl: smtp.url, deliveryPollIntervalMs: 50, scheduledEmailsIntervalSeconds: 0 },
     });
     await other.ready();
     try {
@@ -180,9 +183,73 @@ describe.each(databaseTargets())('staff email notifications on $name', (target) 
     }
   });
 
+  it('an endpoint failing everything for 5 days is disabled and its owners are told by email', async () => {
+    const ownerEmail = uniqueEmail('owner');
+    await createStaffUser(database.db, project.project.id, {
+      email: ownerEmail,
+      name: 'Olga Owner',
+      role: 'owner',
+      password,
+    });
+    const failing = await startWebhookReceiver();
+    failing.answer = (_request, response) => response.writeHead(500).end();
+    try {
+      const hook = await asKey({
+        method: 'POST',
+        url: '/v1/webhooks',
+        payload: { url: failing.url, events: ['response.created'] },
+      });
+      expect(hook.statusCode, hook.body).toBe(201);
+      // Its first failure was 5 days and a minute ago.
+      await database.db
+        .update(webhookEndpoints)
+        .set({ failingSince: new Date(Date.now() - 5 * 24 * 3600_000 - 60_000) })
+        .where(
+          and(eq(webhookEndpoints.projectId, project.project.id), eq(webhookEndpoints.id, hook.json().id)),
+        );
+      const before = smtp.received.length;
+      await app.inject({
+        method: 'POST',
+        url: '/v1/responses',
+        payload: { key: project.publicKey, responses: [aResponse(surveyId, { score: 8 })] },
+      });
+      await failing.waitFor(1);
+      await expect
+        .poll(
+          async () => (await asKey({ method: 'GET', url: `/v1/webhooks/${hook.json().id}` })).json().enabled,
+        )
+        .toBe(false);
+      await app.deliveryWorker.drain();
+      await expect.poll(() => smtp.received.length).toBeGreaterThan(before);
+      const told = smtp.received
+        .slice(before)
+        .filter((mail) => /^Subject: A Closeloop webhook was disabled/m.test(mail.raw));
+      expect(told.map((mail) => mail.to)).toEqual([[ownerEmail]]);
+      const text = plainText(told[0]!.raw);
+      expect(text).toContain(failing.url);
+      expect(text).toContain('https://feedback.shop.example/inbox/#/webhooks');
+      // Disabled: the next change sends it nothing.
+      await app.inject({
+        method: 'POST',
+        url: '/v1/responses',
+        payload: { key: project.publicKey, responses: [aResponse(surveyId, { score: 8 })] },
+      });
+      await app.deliveryWorker.drain();
+      expect(failing.received.length).toBe(1);
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('a secret key has no notification settings to change', async () => {
     const read = await asKey({ method: 'GET', url: '/v1/notifications' });
-    expect(read.json()).toEqual({ assigned: true, newFollowUps: 'off' });
+    expect(read.json()).toEqual({
+      assigned: true,
+      newFollowUps: 'off',
+      overdue: true,
+      weeklyDigest: true,
+      timeZone: 'UTC',
+    });
     const change = await asKey({ method: 'PATCH', url: '/v1/notifications', payload: { assigned: false } });
     expect(change.statusCode).toBe(409);
     const empty = await asKey({ method: 'PATCH', url: '/v1/notifications', payload: {} });

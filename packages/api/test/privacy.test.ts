@@ -36,7 +36,10 @@ describe.each(databaseTargets())('privacy on $name', (target) => {
   beforeAll(async () => {
     database = await target.open();
     smtp = await startSmtpServer();
-    app = await buildApp({ database, config: { smtpUrl: smtp.url, ingestRateLimit: 100_000 } });
+    app = await buildApp({
+      database,
+      config: { smtpUrl: smtp.url, ingestRateLimit: 100_000, scheduledEmailsIntervalSeconds: 0 },
+    });
     await app.ready();
   }, 60_000);
   afterAll(async () => {

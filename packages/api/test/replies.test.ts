@@ -24,7 +24,11 @@ describe.each(databaseTargets())('email replies on $name', (target) => {
     smtp = await startSmtpServer();
     app = await buildApp({
       database,
-      config: { smtpUrl: smtp.url, mailFrom: 'Shop Support <support@shop.example>' },
+      config: {
+        smtpUrl: smtp.url,
+        mailFrom: 'Shop Support <support@shop.example>',
+        scheduledEmailsIntervalSeconds: 0,
+      },
     });
     unconfigured = await buildApp({ database });
     project = await createProject(database.db, { name: 'Shop' });
@@ -200,7 +204,7 @@ describe.each(databaseTargets())('email replies on $name', (target) => {
     const down = await startSmtpServer();
     const url = down.url;
     await down.close();
-    const broken = await buildApp({ database, config: { smtpUrl: url } });
+    const broken = await buildApp({ database, config: { smtpUrl: url, scheduledEmailsIntervalSeconds: 0 } });
     try {
       const id = await store({ email: 'someone@shop.example' });
       const reply = await broken.inject({

@@ -5,21 +5,31 @@
  * Links hold `{base}`, replaced by the server's address when the email is sent.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { NotificationSettings, ResponseRecord } from '@closeloop/shared';
+import {
+  defaultNotificationSettings,
+  type NotificationSettings,
+  type ResponseRecord,
+} from '@closeloop/shared';
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { notificationSettings, staffEmails, staffUsers, surveys } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
 import { uuidv7 } from './uuid7.ts';
 
-export type NotificationKind = 'assigned' | 'new_follow_up' | 'webhook_disabled';
+export type NotificationKind =
+  | 'assigned'
+  | 'new_follow_up'
+  | 'daily_follow_ups'
+  | 'overdue'
+  | 'weekly_digest'
+  | 'webhook_disabled';
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-const kindNames = { nps: 'NPS', csat: 'CSAT', ces: 'CES' } as const;
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+export const kindNames = { nps: 'NPS', csat: 'CSAT', ces: 'CES' } as const;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-interface Email {
+export interface Email {
   subject: string;
   /** Paragraphs of plain text; the HTML part is made from the same text. */
   lines: string[];
@@ -28,15 +38,19 @@ interface Email {
   responseIds?: string[];
 }
 
+/** Makes the server's own links (`{base}/…`, already escaped) in a line of HTML clickable. */
+const linkInboxUrls = (html: string) =>
+  html.replace(/\{base\}\/[^\s<"&]*/g, (href) => `<a href="${href}">open in the inbox</a>`);
+
 /** Plain-text and HTML parts of an email, both with the unsubscribe link. */
-function render(email: Email, unsubscribeHref: string | null) {
+export function render(email: Email, unsubscribeHref: string | null) {
   const footer = unsubscribeHref
     ? `You get this email because of your Closeloop notification settings. Unsubscribe: ${unsubscribeHref}`
     : 'You get this email because you own this Closeloop project.';
   const text = [...email.lines, `${email.link.label}: ${email.link.href}`, '', '—', footer].join('\n\n');
   const html = [
     '<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1f2933;max-width:36rem">',
-    ...email.lines.map((line) => `<p style="white-space:pre-wrap">${escapeHtml(line)}</p>`),
+    ...email.lines.map((line) => `<p style="white-space:pre-wrap">${linkInboxUrls(escapeHtml(line))}</p>`),
     `<p><a href="${escapeHtml(email.link.href)}">${escapeHtml(email.link.label)}</a></p>`,
     `<hr><p style="font-size:12px;color:#52606d">${
       unsubscribeHref
@@ -214,6 +228,16 @@ export async function enqueueWebhookDisabledEmails(
   }
 }
 
+/** The setting an unsubscribe link of each kind of email turns off. */
+const unsubscribeChange: Record<NotificationKind, Partial<NotificationSettings>> = {
+  assigned: { assigned: false },
+  new_follow_up: { newFollowUps: 'off' },
+  daily_follow_ups: { newFollowUps: 'off' },
+  overdue: { overdue: false },
+  weekly_digest: { weeklyDigest: false },
+  webhook_disabled: {},
+};
+
 /** Turns off the kind of email that carried this unsubscribe token. */
 export async function unsubscribe(db: Db, token: string): Promise<{ kind: NotificationKind }> {
   const [email] = await db
@@ -222,7 +246,8 @@ export async function unsubscribe(db: Db, token: string): Promise<{ kind: Notifi
     .where(eq(staffEmails.unsubscribeTokenHash, hashToken(token)))
     .limit(1);
   if (!email) throw new Errors.NotFound('This unsubscribe link is not valid (or its email was deleted)');
-  const change = email.kind === 'assigned' ? { assigned: false } : { newFollowUps: 'off' as const };
+  const change = unsubscribeChange[email.kind as NotificationKind];
+  if (Object.keys(change).length === 0) return { kind: email.kind as NotificationKind };
   await db
     .insert(notificationSettings)
     .values({ projectId: email.projectId, userId: email.userId, ...change })
@@ -240,13 +265,16 @@ export async function getNotificationSettings(
   userId: string,
 ): Promise<NotificationSettings> {
   const [row] = await db
-    .select({ assigned: notificationSettings.assigned, newFollowUps: notificationSettings.newFollowUps })
+    .select({
+      assigned: notificationSettings.assigned,
+      newFollowUps: notificationSettings.newFollowUps,
+      overdue: notificationSettings.overdue,
+      weeklyDigest: notificationSettings.weeklyDigest,
+      timeZone: notificationSettings.timeZone,
+    })
     .from(notificationSettings)
     .where(and(eq(notificationSettings.projectId, projectId), eq(notificationSettings.userId, userId)));
-  return {
-    assigned: row?.assigned ?? true,
-    newFollowUps: row?.newFollowUps === 'immediately' ? 'immediately' : 'off',
-  };
+  return row ?? { ...defaultNotificationSettings };
 }
 
 /** Changes a staff user's notification settings. */

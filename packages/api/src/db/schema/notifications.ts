@@ -55,7 +55,11 @@ export const staffEmails = pgTable(
     responseIds: uuid('response_ids').array().notNull().default(sql`'{}'::uuid[]`),
     /** SHA-256 of the token in the email's unsubscribe link. */
     unsubscribeTokenHash: text('unsubscribe_token_hash'),
-    status: text('status').$type<'pending' | 'sent' | 'failed'>().notNull().default('pending'),
+    /** `preparing`: claimed by a scheduler run composing it; `skipped`: a daily email with nothing to tell. */
+    status: text('status')
+      .$type<'preparing' | 'pending' | 'sent' | 'failed' | 'skipped'>()
+      .notNull()
+      .default('pending'),
     failedAttempts: integer('failed_attempts').notNull().default(0),
     nextAttemptAt: instant('next_attempt_at').notNull().defaultNow(),
     leaseToken: uuid('lease_token'),

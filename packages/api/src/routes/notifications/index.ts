@@ -1,6 +1,12 @@
-import { notificationSettingsSchema, notificationSettingsUpdateSchema } from '@closeloop/shared';
+import {
+  defaultNotificationSettings,
+  notificationSettingsSchema,
+  notificationSettingsUpdateSchema,
+} from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ValidationError } from '../../errors.ts';
 import { authOf } from '../../plugins/auth.ts';
+import { databaseTimeZone } from '../../services/metrics.ts';
 import { getNotificationSettings, updateNotificationSettings } from '../../services/staff-notifications.ts';
 import { managementErrors as errors, managementSecurity as security } from '../security.ts';
 
@@ -18,7 +24,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const auth = authOf(request);
-      if (!auth.userId) return { assigned: true, newFollowUps: 'off' as const };
+      if (!auth.userId) return { ...defaultNotificationSettings };
       return getNotificationSettings(app.db, auth.projectId, auth.userId);
     },
   );
@@ -36,7 +42,16 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const auth = authOf(request);
-      return updateNotificationSettings(app.db, auth.projectId, auth.userId, request.body);
+      const patch = { ...request.body };
+      if (patch.timeZone) {
+        // Emails are scheduled by Postgres's clock arithmetic, so the zone must be one it knows.
+        patch.timeZone = await databaseTimeZone(app.database, patch.timeZone).catch(() => {
+          throw new ValidationError([
+            { path: 'timeZone', message: `the database does not know the time zone "${patch.timeZone}"` },
+          ]);
+        });
+      }
+      return updateNotificationSettings(app.db, auth.projectId, auth.userId, patch);
     },
   );
 };

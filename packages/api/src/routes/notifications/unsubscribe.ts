@@ -11,6 +11,9 @@ const tokenQuery = z.object({ token: z.string().regex(/^[\w-]{20,64}$/, 'not an 
 const kindText = {
   assigned: 'follow-ups assigned to you',
   new_follow_up: 'new follow-ups',
+  daily_follow_ups: 'new follow-ups',
+  overdue: 'your overdue follow-ups',
+  weekly_digest: 'the weekly digest',
   webhook_disabled: '',
 };
 
