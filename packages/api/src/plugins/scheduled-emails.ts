@@ -6,8 +6,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The job that queues the daily and weekly staff emails. */
     scheduledEmails: {
-      /** Queues what is due at `now` (default: the job's clock); tests call it with their own. */
-      run(now?: Date): Promise<ScheduledOutcome>;
+      /**
+       * Queues what is due at `now` (default: the job's clock), for every project or one; tests
+       * call it with their own clock and project.
+       */
+      run(now?: Date, scope?: { projectId?: string }): Promise<ScheduledOutcome>;
     };
   }
 }
@@ -32,10 +35,10 @@ export const scheduledEmailsPlugin = fp(
     let closing = false;
     const none: ScheduledOutcome = { queued: 0, empty: 0 };
 
-    const run = async (now = clock()): Promise<ScheduledOutcome> => {
+    const run = async (now = clock(), scope: { projectId?: string } = {}): Promise<ScheduledOutcome> => {
       if (closing || !app.mailer) return none;
       while (running) await running.catch(() => none);
-      running = queueScheduledEmails(app.database, now);
+      running = queueScheduledEmails(app.database, now, scope);
       try {
         const outcome = await running;
         if (outcome.queued > 0) {

@@ -246,6 +246,7 @@ function digestEmail(projectName: string, calendar: LocalCalendar, digest: Weekl
     subject: `Weekly digest for ${projectName}: ${plural(total, 'response')}`,
     lines,
     link: { label: 'Insights in the inbox', href: '{base}/inbox/#/insights' },
+    responseIds: digest.detractorComments.map((entry) => entry.id),
   };
 }
 
@@ -354,16 +355,19 @@ async function compose(
   const names = await surveyNameMap(database, projectId);
   const more = list.total > list.rows.length ? [`…and ${list.total - list.rows.length} more.`] : [];
   const lines = list.rows.map((row) => followUpLine(row, names)).join('\n');
+  const responseIds = list.rows.map((row) => row.id);
   return kind === 'daily_follow_ups'
     ? {
         subject: `${plural(list.total, 'new follow-up')} yesterday in ${projectName}`,
         lines: [`Follow-ups opened yesterday (${calendar.timeZone}) and still open:`, lines, ...more],
         link: { label: 'Open follow-ups in the inbox', href: '{base}/inbox/#/' },
+        responseIds,
       }
     : {
         subject: `${plural(list.total, 'overdue follow-up')} assigned to you in ${projectName}`,
         lines: ['These follow-ups assigned to you are past their due date:', lines, ...more],
         link: { label: 'Your follow-ups in the inbox', href: '{base}/inbox/#/' },
+        responseIds,
       };
 }
 
@@ -393,7 +397,11 @@ export interface ScheduledOutcome {
  * Queues the daily and weekly emails due at `now` (injectable so tests control the clock). Safe
  * to run in every process at once and as often as wanted: each email is claimed once.
  */
-export async function queueScheduledEmails(database: Database, now: Date): Promise<ScheduledOutcome> {
+export async function queueScheduledEmails(
+  database: Database,
+  now: Date,
+  scope: { projectId?: string } = {},
+): Promise<ScheduledOutcome> {
   const db = database.db;
   const outcome: ScheduledOutcome = { queued: 0, empty: 0 };
   await db
@@ -425,7 +433,12 @@ export async function queueScheduledEmails(database: Database, now: Date): Promi
         eq(notificationSettings.userId, staffUsers.id),
       ),
     )
-    .where(isNull(staffUsers.deactivatedAt))
+    .where(
+      and(
+        isNull(staffUsers.deactivatedAt),
+        scope.projectId ? eq(staffUsers.projectId, scope.projectId) : undefined,
+      ),
+    )
     .orderBy(asc(staffUsers.projectId), asc(staffUsers.id));
   const calendars = new Map<string, LocalCalendar>();
   const calendarOf = async (zone: string) => {
@@ -532,6 +545,7 @@ async function sendWhenComposed(
         text,
         html,
         unsubscribeTokenHash: hashToken(token),
+        responseIds: email.responseIds ?? [],
         status: 'pending',
         leaseToken: null,
         nextAttemptAt: sql`now()`,
