@@ -12,13 +12,7 @@ const migration = new URL('../drizzle/0005_email_respondents.sql', import.meta.u
 describe.each(databaseTargets())('respondents known by email on $name', (target) => {
   const ctx = useTestApp(target);
   const send = async (project: TestProject, items: unknown[]) => {
-    const reply = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/responses',
-      headers: { 'content-type': 'text/plain' },
-      payload: JSON.stringify({ key: project.publicKey, responses: items }),
-    });
-    expect(reply.statusCode).toBe(202);
+    expect((await ctx.sendResponses(project, items)).statusCode).toBe(202);
   };
   const respondentsOf = (project: TestProject) =>
     ctx.database.query<{ id: string; email: string | null; traits: Record<string, unknown> }>(

@@ -12,8 +12,7 @@ describe.each(databaseTargets())('verified identities on $name', (target) => {
   let project: TestProject;
   let secret: string;
 
-  const send = (p: TestProject, responses: object[]) =>
-    ctx.app.inject({ method: 'POST', url: '/v1/responses', payload: { key: p.publicKey, responses } });
+  const send = (p: TestProject, responses: object[]) => ctx.sendResponses(p, responses);
   const respondent = (p: TestProject, externalId: string) =>
     ctx.asKey(p.secretKey, { method: 'GET', url: `/v1/respondents/${encodeURIComponent(externalId)}` });
   const response = (p: TestProject, id: string) =>

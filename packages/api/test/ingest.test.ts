@@ -2,7 +2,7 @@ import { limits } from '@closeloop/shared';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { respondents, responses } from '../src/db/schema/index.ts';
-import { aResponse, databaseTargets, type TestContext, useTestApp } from './helpers/app.ts';
+import { anEvent, aResponse, databaseTargets, type TestContext, useTestApp } from './helpers/app.ts';
 
 async function storedResponses(ctx: TestContext, projectId: string) {
   return ctx.database.db.select().from(responses).where(eq(responses.projectId, projectId));
@@ -367,20 +367,7 @@ describe.each(databaseTargets())('POST /v1/events on $name', (target) => {
 
   it('stores shown and dismissed events once', async () => {
     const project = await ctx.newProject();
-    const events = [
-      {
-        id: crypto.randomUUID(),
-        surveyId: project.surveyIds.nps,
-        type: 'shown',
-        at: new Date().toISOString(),
-      },
-      {
-        id: crypto.randomUUID(),
-        surveyId: project.surveyIds.nps,
-        type: 'dismissed',
-        at: new Date().toISOString(),
-      },
-    ];
+    const events = [anEvent(project.surveyIds.nps), anEvent(project.surveyIds.nps, { type: 'dismissed' })];
     for (let i = 0; i < 2; i++) {
       const reply = await ctx.app.inject({
         method: 'POST',
@@ -402,38 +389,10 @@ describe.each(databaseTargets())('POST /v1/events on $name', (target) => {
   it('refuses an unknown type and a foreign survey', async () => {
     const project = await ctx.newProject();
     const other = await ctx.newProject();
-    const badType = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/events',
-      payload: {
-        key: project.publicKey,
-        events: [
-          {
-            id: crypto.randomUUID(),
-            surveyId: project.surveyIds.nps,
-            type: 'clicked',
-            at: new Date().toISOString(),
-          },
-        ],
-      },
-    });
+    const badType = await ctx.sendEvents(project, [anEvent(project.surveyIds.nps, { type: 'clicked' })]);
     expect(badType.statusCode).toBe(400);
     expect(badType.json().errors[0].path).toBe('events.0.type');
-    const foreign = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/events',
-      payload: {
-        key: project.publicKey,
-        events: [
-          {
-            id: crypto.randomUUID(),
-            surveyId: other.surveyIds.nps,
-            type: 'shown',
-            at: new Date().toISOString(),
-          },
-        ],
-      },
-    });
+    const foreign = await ctx.sendEvents(project, [anEvent(other.surveyIds.nps)]);
     expect(foreign.statusCode).toBe(400);
     expect(foreign.json().errors[0].path).toBe('events.0.surveyId');
   });

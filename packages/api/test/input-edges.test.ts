@@ -19,8 +19,7 @@ describe.each(databaseTargets())('input edges on $name', (target) => {
       headers: { 'content-type': 'text/plain', ...headers },
       payload: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const send = (project: TestProject, items: unknown[]) =>
-    post('/v1/responses', { key: project.publicKey, responses: items });
+  const send = (project: TestProject, items: unknown[]) => ctx.sendResponses(project, items);
 
   describe('the NUL character, which Postgres cannot store', () => {
     it.each([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  anEvent,
   aResponse,
   databaseTargets,
   storeHistory,
@@ -44,23 +45,13 @@ async function seed(ctx: TestContext, project: TestProject) {
   ];
   await storeHistory(ctx, project, items);
   const shown = (iso: string, count: number) =>
-    Array.from({ length: count }, () => ({
-      id: crypto.randomUUID(),
-      surveyId: nps,
-      type: 'shown',
-      at: at(iso),
-    }));
+    Array.from({ length: count }, () => anEvent(nps, { at: at(iso) }));
   const events = [
     ...shown('2026-10-01T07:00:00Z', 8),
     ...shown('2026-10-03T07:00:00Z', 6),
     ...shown('2026-09-30T07:00:00Z', 4),
   ];
-  const eventReply = await ctx.app.inject({
-    method: 'POST',
-    url: '/v1/events',
-    payload: { key: project.publicKey, events },
-  });
-  expect(eventReply.statusCode).toBe(202);
+  expect((await ctx.sendEvents(project, events)).statusCode).toBe(202);
 }
 
 describe.each(databaseTargets())('GET /v1/metrics on $name', (target) => {
@@ -265,21 +256,9 @@ describe.each(databaseTargets())('GET /v1/metrics on $name', (target) => {
     await seed(ctx, project);
     const range = 'interval=day&from=2026-10-01T00:00:00Z&to=2026-10-04T00:00:00Z';
     // A dismissal counts for nothing.
-    const dismissed = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/events',
-      payload: {
-        key: project.publicKey,
-        events: [
-          {
-            id: crypto.randomUUID(),
-            surveyId: project.surveyIds.nps,
-            type: 'dismissed',
-            at: at('2026-10-01T07:00:00Z'),
-          },
-        ],
-      },
-    });
+    const dismissed = await ctx.sendEvents(project, [
+      anEvent(project.surveyIds.nps, { type: 'dismissed', at: at('2026-10-01T07:00:00Z') }),
+    ]);
     expect(dismissed.statusCode).toBe(202);
     for (const scope of [`surveyId=${project.surveyIds.nps}`, 'kind=nps']) {
       const body = (await metrics(project, `${scope}&${range}`)).json();

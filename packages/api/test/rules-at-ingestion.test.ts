@@ -20,13 +20,7 @@ describe.each(databaseTargets())('rules at ingestion on $name', (target) => {
     expect(reply.statusCode).toBe(201);
   };
   const send = async (project: TestProject, items: unknown[]) => {
-    const reply = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/responses',
-      headers: { 'content-type': 'text/plain' },
-      payload: JSON.stringify({ key: project.publicKey, responses: items }),
-    });
-    expect(reply.statusCode).toBe(202);
+    expect((await ctx.sendResponses(project, items)).statusCode).toBe(202);
   };
   const followUpOf = async (project: TestProject, id: string) => {
     const [row] = await ctx.database.db

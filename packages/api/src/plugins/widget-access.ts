@@ -55,3 +55,17 @@ export const itemsIn =
       body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
     return Array.isArray(items) ? items.length : 1;
   };
+
+/**
+ * preValidation of the widget's batch routes: the rate limit, which counts the batch's items (a
+ * batch of 100 takes 100 turns), then the public key.
+ */
+export const widgetBatchChecks = (app: FastifyInstance, field: 'responses' | 'events') => [
+  app.rateLimits.limit({
+    name: field,
+    max: app.config.ingestRateLimit,
+    timeWindow: 60_000,
+    weigh: itemsIn(field),
+  }),
+  publicKeyInBody(app),
+];

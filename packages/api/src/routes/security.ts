@@ -10,3 +10,12 @@ export const managementErrors = {
   403: problemSchema,
   404: problemSchema,
 };
+
+/** Problem responses of the widget's batch routes (POST /v1/responses, POST /v1/events). */
+export const widgetBatchErrors = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  413: problemSchema,
+  429: problemSchema,
+};

@@ -55,6 +55,10 @@ export interface TestContext {
   newProject(options?: NewProjectOptions): Promise<TestProject>;
   /** `app.inject` with a Bearer key. */
   asKey(key: string, options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** POST /v1/responses as the widget sends it (JSON as text/plain) with the project's public key. */
+  sendResponses(project: TestProject, responses: unknown[]): Promise<LightMyRequestResponse>;
+  /** POST /v1/events with the project's public key. */
+  sendEvents(project: TestProject, events: unknown[]): Promise<LightMyRequestResponse>;
 }
 
 const surveyOf = (kind: 'nps' | 'csat' | 'ces'): SurveyCreate => ({
@@ -100,6 +104,15 @@ export function useTestApp(target: Target): TestContext {
       },
       asKey: (key: string, options: InjectOptions) =>
         app.inject({ ...options, headers: { ...options.headers, authorization: `Bearer ${key}` } }),
+      sendResponses: (project: TestProject, responses: unknown[]) =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/responses',
+          headers: { 'content-type': 'text/plain' },
+          payload: JSON.stringify({ key: project.publicKey, responses }),
+        }),
+      sendEvents: (project: TestProject, events: unknown[]) =>
+        app.inject({ method: 'POST', url: '/v1/events', payload: { key: project.publicKey, events } }),
     });
   }, 60_000);
   afterAll(async () => {
@@ -119,6 +132,11 @@ export function aResponse(surveyId: string, overrides: Partial<ResponseInput> = 
     submittedAt: new Date().toISOString(),
     ...overrides,
   };
+}
+
+/** A valid event item for a survey: shown now unless told otherwise. */
+export function anEvent(surveyId: string, overrides: { type?: string; at?: string } = {}) {
+  return { id: crypto.randomUUID(), surveyId, type: 'shown', at: new Date().toISOString(), ...overrides };
 }
 
 /**

@@ -1,8 +1,9 @@
-import { acceptedSchema, eventBatchSchema, problemSchema } from '@closeloop/shared';
+import { acceptedSchema, eventBatchSchema } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { itemsIn, publicKeyInBody } from '../../plugins/widget-access.ts';
+import { widgetBatchChecks } from '../../plugins/widget-access.ts';
 import { eventsBodyLimit } from '../../plugins/widget-body-limits.ts';
 import { ingestEvents } from '../../services/ingest.ts';
+import { widgetBatchErrors } from '../security.ts';
 
 /** POST /v1/events — impressions and dismissals for response rates. */
 export const createEventsRoute: FastifyPluginAsyncZod = async (app) => {
@@ -13,27 +14,11 @@ export const createEventsRoute: FastifyPluginAsyncZod = async (app) => {
         tags: ['widget'],
         summary: 'Store widget events (shown, dismissed)',
         body: eventBatchSchema,
-        response: {
-          202: acceptedSchema,
-          400: problemSchema,
-          401: problemSchema,
-          403: problemSchema,
-          413: problemSchema,
-          429: problemSchema,
-        },
+        response: { 202: acceptedSchema, ...widgetBatchErrors },
       },
       // The largest valid batch, not the 1 MiB of other routes.
       bodyLimit: eventsBodyLimit,
-      // The limit counts events, not requests: a batch of 100 takes 100 turns.
-      preValidation: [
-        app.rateLimits.limit({
-          name: 'events',
-          max: app.config.ingestRateLimit,
-          timeWindow: 60_000,
-          weigh: itemsIn('events'),
-        }),
-        publicKeyInBody(app),
-      ],
+      preValidation: widgetBatchChecks(app, 'events'),
     },
     async (request, reply) => {
       const project = request.widgetProject!;

@@ -1,8 +1,9 @@
 import { acceptedSchema, problemSchema, responseBatchSchema } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { itemsIn, publicKeyInBody } from '../../plugins/widget-access.ts';
+import { widgetBatchChecks } from '../../plugins/widget-access.ts';
 import { responsesBodyLimit } from '../../plugins/widget-body-limits.ts';
 import { ingestResponses } from '../../services/ingest.ts';
+import { widgetBatchErrors } from '../security.ts';
 
 /** POST /v1/responses — exactly-once ingestion; 202 only after commit. */
 export const createResponsesRoute: FastifyPluginAsyncZod = async (app) => {
@@ -16,28 +17,11 @@ export const createResponsesRoute: FastifyPluginAsyncZod = async (app) => {
           'Re-sending a response id never stores it twice; a later send with the same id adds a comment. ' +
           'An invalid item rejects the whole request and nothing is stored.',
         body: responseBatchSchema,
-        response: {
-          202: acceptedSchema,
-          400: problemSchema,
-          401: problemSchema,
-          403: problemSchema,
-          409: problemSchema,
-          413: problemSchema,
-          429: problemSchema,
-        },
+        response: { 202: acceptedSchema, 409: problemSchema, ...widgetBatchErrors },
       },
       // The largest valid batch, not the 1 MiB of other routes.
       bodyLimit: responsesBodyLimit,
-      // The limit counts responses, not requests: a batch of 100 takes 100 turns.
-      preValidation: [
-        app.rateLimits.limit({
-          name: 'responses',
-          max: app.config.ingestRateLimit,
-          timeWindow: 60_000,
-          weigh: itemsIn('responses'),
-        }),
-        publicKeyInBody(app),
-      ],
+      preValidation: widgetBatchChecks(app, 'responses'),
     },
     async (request, reply) => {
       const project = request.widgetProject!;
