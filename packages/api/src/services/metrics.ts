@@ -22,6 +22,7 @@ import { instantsArray, selectRows } from '../db/rows.ts';
 import { respondents, responses, surveys } from '../db/schema/index.ts';
 import { assertTimeRange, Errors, ValidationError } from '../errors.ts';
 import { rollupHistogram, rollupShown } from './metrics-rollups.ts';
+import { databaseTimeZone } from './time-zones.ts';
 
 /** At most this many buckets in one answer. */
 export const maxBuckets = 1000;
@@ -80,41 +81,13 @@ const fromResponses = (withRespondents: boolean) =>
     ? sql`from ${responses} ${r} left join ${respondents} ${rs} on ${rs.projectId} = ${r.projectId} and ${rs.id} = ${r.respondentId}`
     : sql`from ${responses} ${r}`;
 
-const timeZoneNames = new WeakMap<Database, Promise<Map<string, string>>>();
-
-/**
- * The database's own spelling of a time zone, or a 400. The query schema accepts what Intl
- * accepts; the buckets are computed by Postgres, which knows a slightly different set (Intl takes
- * `US/Pacific-New`, Postgres does not), so a zone must be known to both. Read once per database.
- */
-export async function databaseTimeZone(database: Database, zone: string): Promise<string> {
-  let names = timeZoneNames.get(database);
-  if (!names) {
-    names = selectRows<{ name: string }>(database.db, sql`select name from pg_timezone_names`).then(
-      (rows) => new Map(rows.map((row) => [row.name.toLowerCase(), row.name])),
-    );
-    timeZoneNames.set(database, names);
-    names.catch(() => timeZoneNames.delete(database));
-  }
-  const name = (await names).get(zone.toLowerCase());
-  if (!name) {
-    throw new ValidationError([
-      {
-        path: 'timezone',
-        message: `the database does not know the time zone "${zone}"; use an IANA name such as "Europe/Berlin"`,
-      },
-    ]);
-  }
-  return name;
-}
-
 async function resolveScope(
   database: Database,
   projectId: string,
   filter: Filter,
   span: number,
 ): Promise<Scope> {
-  const timezone = await databaseTimeZone(database, filter.timezone);
+  const timezone = await databaseTimeZone(database.db, filter.timezone);
   let kind = filter.kind;
   if (filter.surveyId) {
     const [survey] = await database.db

@@ -13,7 +13,9 @@ import {
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { notificationSettings, staffEmails, staffUsers, surveys } from '../db/schema/index.ts';
-import { Errors } from '../errors.ts';
+import { Errors, ValidationError } from '../errors.ts';
+import type { Auth } from './auth.ts';
+import { databaseTimeZone } from './time-zones.ts';
 import { uuidv7 } from './uuid7.ts';
 
 export type NotificationKind =
@@ -275,6 +277,30 @@ export async function getNotificationSettings(
     .from(notificationSettings)
     .where(and(eq(notificationSettings.projectId, projectId), eq(notificationSettings.userId, userId)));
   return row ?? { ...defaultNotificationSettings };
+}
+
+/** GET /v1/notifications: the signed-in user's settings; a secret key has none and gets the defaults. */
+export async function notificationSettingsOf(db: Db, auth: Auth): Promise<NotificationSettings> {
+  if (!auth.userId) return { ...defaultNotificationSettings };
+  return getNotificationSettings(db, auth.projectId, auth.userId);
+}
+
+/** PATCH /v1/notifications: changes the signed-in user's settings (409 for a secret key). */
+export async function changeNotificationSettings(
+  db: Db,
+  auth: Auth,
+  change: Partial<NotificationSettings>,
+): Promise<NotificationSettings> {
+  const patch = { ...change };
+  if (patch.timeZone) {
+    // Emails are scheduled by Postgres's clock arithmetic, so the zone must be one it knows.
+    patch.timeZone = await databaseTimeZone(db, patch.timeZone).catch(() => {
+      throw new ValidationError([
+        { path: 'timeZone', message: `the database does not know the time zone "${patch.timeZone}"` },
+      ]);
+    });
+  }
+  return updateNotificationSettings(db, auth.projectId, auth.userId, patch);
 }
 
 /** Changes a staff user's notification settings. */

@@ -1,13 +1,7 @@
-import {
-  defaultNotificationSettings,
-  notificationSettingsSchema,
-  notificationSettingsUpdateSchema,
-} from '@closeloop/shared';
+import { notificationSettingsSchema, notificationSettingsUpdateSchema } from '@closeloop/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ValidationError } from '../../errors.ts';
 import { authOf } from '../../plugins/auth.ts';
-import { databaseTimeZone } from '../../services/metrics.ts';
-import { getNotificationSettings, updateNotificationSettings } from '../../services/staff-notifications.ts';
+import { changeNotificationSettings, notificationSettingsOf } from '../../services/staff-notifications.ts';
 import { managementErrors as errors, managementSecurity as security } from '../security.ts';
 
 /** The signed-in staff member's email notifications: GET|PATCH /v1/notifications. */
@@ -22,11 +16,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: notificationSettingsSchema, ...errors },
       },
     },
-    async (request) => {
-      const auth = authOf(request);
-      if (!auth.userId) return { ...defaultNotificationSettings };
-      return getNotificationSettings(app.db, auth.projectId, auth.userId);
-    },
+    async (request) => notificationSettingsOf(app.db, authOf(request)),
   );
   app.patch(
     '/v1/notifications',
@@ -40,18 +30,6 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       config: { access: 'viewer' },
     },
-    async (request) => {
-      const auth = authOf(request);
-      const patch = { ...request.body };
-      if (patch.timeZone) {
-        // Emails are scheduled by Postgres's clock arithmetic, so the zone must be one it knows.
-        patch.timeZone = await databaseTimeZone(app.database, patch.timeZone).catch(() => {
-          throw new ValidationError([
-            { path: 'timeZone', message: `the database does not know the time zone "${patch.timeZone}"` },
-          ]);
-        });
-      }
-      return updateNotificationSettings(app.db, auth.projectId, auth.userId, patch);
-    },
+    async (request) => changeNotificationSettings(app.db, authOf(request), request.body),
   );
 };
