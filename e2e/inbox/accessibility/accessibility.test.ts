@@ -44,6 +44,7 @@ describe.runIf(hasChromium)('inbox pages: axe-core and a 320 px screen', () => {
     });
     await server.query('update responses set url = $1 where id = $2', [longUrl, responseId]);
     paths.push(
+      '/overview',
       '/inbox',
       '/inbox?queue=all',
       `/responses/${responseId}`,

@@ -6,6 +6,7 @@ import { SetupPage } from '../features/auth/SetupPage.tsx';
 import { ApiError, api, onSessionEnded, setCsrfToken } from '../lib/api.ts';
 import { clearQueries } from '../lib/query.ts';
 import { SessionContext } from '../lib/session.ts';
+import { landingPath } from './routes.ts';
 import { Shell } from './Shell.tsx';
 
 type Boot =
@@ -23,6 +24,10 @@ export function App() {
 
   const signedIn = (session: Session) => {
     setCsrfToken(session.csrfToken);
+    // No page asked for (a plain /inbox/ link, a bookmark of the app): each role's own start.
+    if (!window.location.hash || window.location.hash === '#/') {
+      window.history.replaceState(null, '', `#${landingPath(session.user.role)}`);
+    }
     setBoot({ state: 'in', session });
   };
   // Whoever signs in next must not see what this person's pages had cached.
@@ -46,7 +51,7 @@ export function App() {
   }, [setupToken]);
 
   if (setupToken) {
-    return <SetupPage token={setupToken} onDone={() => window.location.replace('/inbox/#/inbox')} />;
+    return <SetupPage token={setupToken} onDone={() => window.location.replace('/inbox/')} />;
   }
   if (boot.state === 'loading') return <Loading label="Loading the inbox…" />;
   if (boot.state === 'error') return <ErrorNote error={boot.error} retry={() => window.location.reload()} />;

@@ -33,6 +33,7 @@ export interface RouteDef {
 
 // biome-ignore format: one line per page keeps the table easy to read and to extend
 export const routes: RouteDef[] = [
+  { pattern: '/overview', title: 'Overview', nav: 'Overview', page: () => import('../features/overview/OverviewPage.tsx').then((m) => m.OverviewPage) },
   { pattern: '/inbox', title: 'Inbox', nav: 'Inbox', page: () => import('../features/queue/QueuePage.tsx').then((m) => m.QueuePage) },
   { pattern: '/responses/:id', title: 'Response', key: 'id', page: () => import('../features/response/ResponsePage.tsx').then((m) => m.ResponsePage) },
   { pattern: '/insights', title: 'Insights', nav: 'Insights', page: () => import('../features/insights/InsightsPage.tsx').then((m) => m.InsightsPage) },
@@ -64,4 +65,9 @@ export function roleFor(path: string): StaffRole {
 /** The browser tab's title for a route: the page, then the project. */
 export function pageTitle(path: string, projectName: string): string {
   return `${findRoute(path)?.route.title ?? 'Not found'} · ${projectName} · Closeloop`;
+}
+
+/** Where someone lands after signing in: agents at their queue, everyone else at the overview. */
+export function landingPath(role: StaffRole): string {
+  return role === 'agent' ? '/inbox' : '/overview';
 }
