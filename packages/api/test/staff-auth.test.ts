@@ -5,20 +5,14 @@ import { staffSessions, staffUsers } from '../src/db/schema/index.ts';
 import { createProject } from '../src/services/projects.ts';
 import { createSetupToken, createStaffUser } from '../src/services/staff.ts';
 import { databaseTargets, useTestApp } from './helpers/app.ts';
-import { password, signIn, uniqueEmail } from './helpers/staff.ts';
+import { addStaff, password, signIn, uniqueEmail } from './helpers/staff.ts';
 
 describe.each(databaseTargets())('staff sign-in and sessions on $name', (target) => {
   const ctx = useTestApp(target);
 
   it('signs in with an httpOnly SameSite=Lax cookie and a CSRF token, case-insensitively by email', async () => {
     const project = await ctx.newProject();
-    const email = uniqueEmail('agent');
-    await createStaffUser(ctx.database.db, project.projectId, {
-      email,
-      name: 'Ada',
-      role: 'agent',
-      password,
-    });
+    const { email } = await addStaff(ctx, project.projectId, 'agent', 'Ada');
     const reply = await ctx.app.inject({
       method: 'POST',
       url: '/v1/auth/login',
@@ -60,13 +54,7 @@ describe.each(databaseTargets())('staff sign-in and sessions on $name', (target)
     ['an unknown email', () => ({ email: 'nobody@staff.example', password })],
   ])('refuses %s with the same 401 and sets no cookie', async (_name, body) => {
     const project = await ctx.newProject();
-    const email = uniqueEmail('agent');
-    await createStaffUser(ctx.database.db, project.projectId, {
-      email,
-      name: 'Ada',
-      role: 'agent',
-      password,
-    });
+    const { email } = await addStaff(ctx, project.projectId, 'agent', 'Ada');
     const reply = await ctx.app.inject({ method: 'POST', url: '/v1/auth/login', payload: body(email) });
     expect(reply.statusCode).toBe(401);
     expect(reply.json()).toMatchObject({
@@ -78,13 +66,7 @@ describe.each(databaseTargets())('staff sign-in and sessions on $name', (target)
 
   it('takes sign-in only as JSON (no sign-in from a cross-site form)', async () => {
     const project = await ctx.newProject();
-    const email = uniqueEmail('agent');
-    await createStaffUser(ctx.database.db, project.projectId, {
-      email,
-      name: 'Ada',
-      role: 'agent',
-      password,
-    });
+    const { email } = await addStaff(ctx, project.projectId, 'agent', 'Ada');
     for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
       const reply = await ctx.app.inject({
         method: 'POST',

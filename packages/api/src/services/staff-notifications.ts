@@ -112,6 +112,12 @@ async function surveyNames(tx: Tx | Db, projectId: string, responses: ResponseRe
   return new Map(rows.map((row) => [row.id, row.name]));
 }
 
+/** Joins a staff user (`staff_users`) to their notification settings, absent until first saved. */
+export const settingsOfUser = and(
+  eq(notificationSettings.projectId, staffUsers.projectId),
+  eq(notificationSettings.userId, staffUsers.id),
+);
+
 /**
  * Queues the immediate emails of follow-up events: "assigned to you" to each new assignee (unless
  * they turned it off), and "new open follow-up" to everyone who asked for it at once.
@@ -138,13 +144,7 @@ export async function enqueueFollowUpEmails(
       newFollowUps: notificationSettings.newFollowUps,
     })
     .from(staffUsers)
-    .leftJoin(
-      notificationSettings,
-      and(
-        eq(notificationSettings.projectId, staffUsers.projectId),
-        eq(notificationSettings.userId, staffUsers.id),
-      ),
-    )
+    .leftJoin(notificationSettings, settingsOfUser)
     .where(
       and(
         eq(staffUsers.projectId, projectId),

@@ -30,7 +30,14 @@ import {
   surveys,
 } from '../db/schema/index.ts';
 import { computeMetrics } from './metrics.ts';
-import { type Email, hashToken, kindNames, type NotificationKind, render } from './staff-notifications.ts';
+import {
+  type Email,
+  hashToken,
+  kindNames,
+  type NotificationKind,
+  render,
+  settingsOfUser,
+} from './staff-notifications.ts';
 import { uuidv7 } from './uuid7.ts';
 
 /** The local hour at which the daily and weekly emails are due. */
@@ -426,13 +433,7 @@ export async function queueScheduledEmails(
     })
     .from(staffUsers)
     .innerJoin(projects, eq(projects.id, staffUsers.projectId))
-    .leftJoin(
-      notificationSettings,
-      and(
-        eq(notificationSettings.projectId, staffUsers.projectId),
-        eq(notificationSettings.userId, staffUsers.id),
-      ),
-    )
+    .leftJoin(notificationSettings, settingsOfUser)
     .where(
       and(
         isNull(staffUsers.deactivatedAt),

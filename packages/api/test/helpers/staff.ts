@@ -22,16 +22,16 @@ let counter = 0;
 /** A unique email for a test staff user. */
 export const uniqueEmail = (role: string) => `${role}-${Date.now()}-${++counter}@staff.example`;
 
+/** Creates a staff user of a project with a role, a unique email and `password`. */
+export async function addStaff(ctx: TestContext, projectId: string, role: StaffRole, name = `A ${role}`) {
+  const email = uniqueEmail(role);
+  const user = await createStaffUser(ctx.database.db, projectId, { email, name, role, password });
+  return { id: user.id, email, role };
+}
+
 /** Creates a staff user of a project with a role and signs them in. */
 export async function signIn(ctx: TestContext, projectId: string, role: StaffRole): Promise<StaffSession> {
-  const email = uniqueEmail(role);
-  const user = await createStaffUser(ctx.database.db, projectId, {
-    email,
-    name: `A ${role}`,
-    role,
-    password,
-  });
-  return signInAs(ctx, { id: user.id, email, role });
+  return signInAs(ctx, await addStaff(ctx, projectId, role));
 }
 
 /** Signs an existing staff user in with `password`. */

@@ -1,7 +1,7 @@
-import { foreignKey, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { instant } from './columns.ts';
 import { projects } from './projects.ts';
-import { responses } from './responses.ts';
+import { keysOfResponsePart } from './responses.ts';
 
 /** Email replies sent to respondents (also recorded as `reply_sent` activity). */
 export const emailMessages = pgTable(
@@ -23,12 +23,7 @@ export const emailMessages = pgTable(
     createdAt: instant('created_at').notNull().defaultNow(),
   },
   (table) => [
-    // (project_id, id): a tenant table, distributable by project.
-    primaryKey({ columns: [table.projectId, table.id] }),
-    foreignKey({
-      columns: [table.projectId, table.responseId],
-      foreignColumns: [responses.projectId, responses.id],
-    }).onDelete('cascade'),
+    ...keysOfResponsePart(table),
     index('email_messages_response_idx').on(table.projectId, table.responseId),
   ],
 );

@@ -1,8 +1,8 @@
 import type { ActivityType } from '@closeloop/shared';
-import { foreignKey, index, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { instant } from './columns.ts';
 import { projects } from './projects.ts';
-import { responses } from './responses.ts';
+import { keysOfResponsePart } from './responses.ts';
 
 /** Every change to a response's follow-up: who (user, secret key or rule), what, when. */
 export const responseActivity = pgTable(
@@ -23,12 +23,7 @@ export const responseActivity = pgTable(
     createdAt: instant('created_at').notNull().defaultNow(),
   },
   (table) => [
-    // (project_id, id): a tenant table, distributable by project.
-    primaryKey({ columns: [table.projectId, table.id] }),
-    foreignKey({
-      columns: [table.projectId, table.responseId],
-      foreignColumns: [responses.projectId, responses.id],
-    }).onDelete('cascade'),
+    ...keysOfResponsePart(table),
     index('response_activity_response_idx').on(table.projectId, table.responseId, table.createdAt),
   ],
 );

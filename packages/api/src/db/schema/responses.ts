@@ -1,6 +1,7 @@
 import type { FollowUpStatus, ResponseContext, SurveyKind } from '@closeloop/shared';
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   boolean,
   foreignKey,
   index,
@@ -81,3 +82,19 @@ export const responses = pgTable(
     index('responses_quarantine_idx').on(table.projectId, table.receivedAt).where(sql`${table.quarantined}`),
   ],
 );
+
+/**
+ * The keys of a table of things about one response (notes, activity, email messages):
+ * (project_id, id), a tenant table distributable by project, and its response, deleted with it.
+ */
+export const keysOfResponsePart = (table: {
+  projectId: AnyPgColumn;
+  id: AnyPgColumn;
+  responseId: AnyPgColumn;
+}) => [
+  primaryKey({ columns: [table.projectId, table.id] }),
+  foreignKey({
+    columns: [table.projectId, table.responseId],
+    foreignColumns: [responses.projectId, responses.id],
+  }).onDelete('cascade'),
+];
