@@ -10,6 +10,7 @@ import { catalogPlugin } from './plugins/catalog.ts';
 import { answerClientError, answerFrameworkError } from './plugins/client-errors.ts';
 import { connectionsPlugin } from './plugins/connections.ts';
 import { databasePlugin } from './plugins/database.ts';
+import { databaseHealthPlugin } from './plugins/database-health.ts';
 import { deliveryWorkerPlugin } from './plugins/delivery-worker.ts';
 import { jsonBodyPlugin } from './plugins/json-body.ts';
 import { mailerPlugin } from './plugins/mailer.ts';
@@ -106,6 +107,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
 
   // Application plugins
   await app.register(databasePlugin, { database: options.database });
+  await app.register(databaseHealthPlugin);
   await app.register(authPlugin);
   await app.register(catalogPlugin);
   await app.register(mailerPlugin);

@@ -63,11 +63,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 async function openPostgres(url: string): Promise<Database> {
   const client = postgres(url, {
     max: 10,
+    // An unreachable database fails a connection within 2 s (the whole handshake), and no statement
+    // runs longer than 30 s; requests waiting on a hung server are answered by database-health.ts.
+    connect_timeout: 2,
     onnotice: () => {},
     // No JIT: on the bench data (1 M responses, 3 M events) it saves nothing on the per-bucket
     // index scans of /v1/metrics, and once plan costs pass the inlining and optimisation
     // thresholds (a few million rows) compiling makes them 15–25 % slower.
-    connection: { application_name: 'closeloop', jit: 'off' },
+    connection: { application_name: 'closeloop', jit: 'off', statement_timeout: 30_000 },
   });
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
   // LISTEN holds a connection of its own (outside the pool), opened on the catalog's first use.

@@ -3,6 +3,7 @@ import { limits, type Problem } from '@closeloop/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { databaseRetryAfterSeconds, isDatabaseUnreachable } from '../db/unreachable.ts';
 import { ConflictError, type FieldError, ValidationError } from '../errors.ts';
 
 const statusCodes = new Map<string, { status: number; code: string; detail?: string }>([
@@ -105,6 +106,18 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
         ? error.code.toLowerCase()
         : 'invalid_request';
     return sendProblem(request, reply, status, code, error.message);
+  }
+  if (isDatabaseUnreachable(error)) {
+    request.log.warn({ err: error }, 'database unreachable');
+    request.server.databaseHealth?.markUnreachable();
+    reply.header('retry-after', databaseRetryAfterSeconds);
+    return sendProblem(
+      request,
+      reply,
+      503,
+      'unavailable',
+      `The database cannot be reached; try again in ${databaseRetryAfterSeconds} seconds`,
+    );
   }
   request.log.error({ err: error }, 'request failed');
   if (status === 503 && error.code?.toLowerCase() === 'unavailable') {

@@ -48,6 +48,8 @@ export async function managementRoutes(management: FastifyInstance) {
       management.managementRouteList.push({ method, url: route.url, access: route.config?.access });
     }
   });
+  // While the database cannot be reached: 503 with Retry-After at once, never a hanging request.
+  management.addHook('onRequest', management.databaseHealth.guard);
   management.addHook('onRequest', management.authenticate);
   // Project data, answered or refused, is never kept by a browser or a shared cache.
   management.addHook('onSend', async (_request, reply) => {

@@ -19,6 +19,8 @@ export async function widgetRoutes(widget: FastifyInstance) {
     // An OPTIONS request that is not a preflight gets the route's own answer, not a text/plain 400.
     strictPreflight: false,
   });
+  // While the database cannot be reached: 503 with Retry-After at once, never a hanging request.
+  widget.addHook('onRequest', widget.databaseHealth.guard);
   await widget.register(widgetConfigRoute);
   await widget.register(createResponsesRoute);
   await widget.register(createEventsRoute);
