@@ -39,13 +39,17 @@ function databaseProxy(upstream: URL) {
         server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
       ),
     /** Open connections stop passing anything; new ones are accepted and left unanswered. */
-    hang: () => void (mode = 'hang'),
+    hang: () => {
+      mode = 'hang';
+    },
     /** Every connection is cut and new ones are closed at once. */
     refuse: () => {
       mode = 'refuse';
       for (const socket of sockets) socket.destroy();
     },
-    restore: () => void (mode = 'up'),
+    restore: () => {
+      mode = 'up';
+    },
     close: () => {
       for (const socket of sockets) socket.destroy();
       return new Promise((resolve) => server.close(resolve));
