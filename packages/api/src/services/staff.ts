@@ -183,6 +183,17 @@ export async function addStaffUser(db: Db, auth: Auth, input: NewStaffUser): Pro
   return toStaffUser(await createStaffUser(db, auth.projectId, input));
 }
 
+/** A staff user of the project, locked until the transaction ends; 404 when there is none. */
+async function lockStaffUser(tx: Tx, projectId: string, id: string) {
+  const [target] = await tx
+    .select()
+    .from(staffUsers)
+    .where(and(eq(staffUsers.projectId, projectId), eq(staffUsers.id, id)))
+    .for('update');
+  if (!target) throw notFound(id);
+  return target;
+}
+
 /**
  * Changes a staff user. Anyone changes their own name and password; everything else needs an
  * admin, and an owner for owners. Nobody deactivates themselves, a project keeps an active owner,
@@ -203,12 +214,7 @@ export async function updateStaffUser(
   }
   if (isSelf && active === false) throw cannotDeactivateSelf();
   const updated = await db.transaction(async (tx) => {
-    const [target] = await tx
-      .select()
-      .from(staffUsers)
-      .where(and(eq(staffUsers.projectId, auth.projectId), eq(staffUsers.id, id)))
-      .for('update');
-    if (!target) throw notFound(id);
+    const target = await lockStaffUser(tx, auth.projectId, id);
     if ((target.role === 'owner' && !isSelf) || role === 'owner') {
       requireOwnerFor(auth, 'change an owner or make one');
     }
@@ -246,12 +252,7 @@ export async function updateStaffUser(
 export async function deactivateStaffUser(db: Db, auth: Auth, id: string): Promise<void> {
   if (auth.userId === id) throw cannotDeactivateSelf();
   await db.transaction(async (tx) => {
-    const [target] = await tx
-      .select()
-      .from(staffUsers)
-      .where(and(eq(staffUsers.projectId, auth.projectId), eq(staffUsers.id, id)))
-      .for('update');
-    if (!target) throw notFound(id);
+    const target = await lockStaffUser(tx, auth.projectId, id);
     if (target.role === 'owner') {
       requireOwnerFor(auth, 'deactivate an owner');
       await keepAnOwner(tx, auth.projectId, id);
