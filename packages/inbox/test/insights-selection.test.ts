@@ -12,7 +12,26 @@ describe("the insights dashboard's selection in the address", () => {
       segmentBy: 'trait',
       traitKey: 'country',
       table: true,
+      from: '',
+      to: '',
+      timezone: '',
     });
+  });
+
+  it('reads a custom range and a time zone, and refuses malformed ones', () => {
+    expect(read('range=custom&from=2026-01-05&to=2026-02-01&tz=Europe/Berlin')).toMatchObject({
+      range: 'custom',
+      from: '2026-01-05',
+      to: '2026-02-01',
+      timezone: 'Europe/Berlin',
+    });
+    expect(read('range=custom&from=2026-02-01&to=2026-01-05&tz=Mars/Base')).toMatchObject({
+      range: '90d',
+      from: '',
+      to: '',
+      timezone: '',
+    });
+    expect(read('range=custom&from=2026-13-45&to=2026-02-01').range).toBe('90d');
   });
 
   it('shows the defaults for an empty address', () => {
@@ -45,6 +64,9 @@ describe("the insights dashboard's selection in the address", () => {
       segmentBy: 'trait',
       traitKey: 'plan tier',
       table: true,
+      from: '',
+      to: '',
+      timezone: 'Asia/Kolkata',
     } as const;
     const params = new URLSearchParams(
       Object.entries(selectionParams(chosen)).filter((entry): entry is [string, string] => !!entry[1]),

@@ -1,4 +1,5 @@
 import type { Metrics, ResponseList, Segments } from '@closeloop/shared';
+import { scoreBand } from '@closeloop/shared/kinds';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { formatChange, formatInterval, formatRate, formatScore, scoreLabel } from '../../lib/format.ts';
 import { useSurveys } from '../../lib/resources.ts';
@@ -77,15 +78,25 @@ export function InsightsDashboard({
     select({ traitKey: key });
   };
 
-  const list = surveys.state === 'ready' ? surveys.value : [];
+  // NPS first, then CSAT, then CES: the score most teams report leads.
+  const list = [...(surveys.state === 'ready' ? surveys.value : [])].sort(
+    (a, b) => kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind),
+  );
   const survey = list.find((item) => item.id === surveyId) ?? list[0];
-  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  // The window ends now, rounded to the minute so every panel asks about the same period.
+  const timezone = selection.timezone || browserZone;
+  // The window ends now, rounded to the minute so every panel asks about the same period; a custom
+  // range runs from the first day's midnight to the end of the last day, in the chosen time zone.
   const window_ = useMemo(() => {
+    if (range === 'custom') {
+      return {
+        from: zonedMidnight(selection.from, timezone, 0),
+        to: zonedMidnight(selection.to, timezone, 1),
+      };
+    }
     const to = new Date(Math.ceil(Date.now() / 60_000) * 60_000);
     const from = new Date(to.getTime() - ranges[range] * 86_400_000);
     return { from: from.toISOString(), to: to.toISOString() };
-  }, [range]);
+  }, [range, selection.from, selection.to, timezone]);
   const query = useMemo(() => {
     const params = new URLSearchParams({ from: window_.from, to: window_.to });
     if (survey) params.set('surveyId', survey.id);
@@ -109,6 +120,23 @@ export function InsightsDashboard({
           )
         : Promise.resolve(null),
     [survey?.id, query, segmentBy, traitKey],
+  );
+
+  // Trait names seen on the period's recent responses, offered when segmenting by trait.
+  const [knownTraits] = useLoad<string[]>(
+    () =>
+      survey && segmentBy === 'trait'
+        ? api.get<ResponseList>(`/v1/responses?${query}&limit=200`).then((page) => {
+            const keys = new Set<string>();
+            for (const response of page.data)
+              for (const key of Object.keys(
+                (response.respondent ?? response.claimedRespondent)?.traits ?? {},
+              ))
+                keys.add(key);
+            return [...keys].sort();
+          })
+        : Promise.resolve([]),
+    [survey?.id, query, segmentBy],
   );
 
   return (
@@ -135,11 +163,63 @@ export function InsightsDashboard({
                 Range
                 <select
                   value={range}
-                  onChange={(event) => select({ range: event.currentTarget.value as Range })}
+                  onChange={(event) => {
+                    const next = event.currentTarget.value as Range;
+                    // A custom range starts as the last 30 days, to be changed from there.
+                    if (next === 'custom') {
+                      const today = new Date();
+                      const start = new Date(today.getTime() - 29 * 86_400_000);
+                      select({ range: next, from: localDay(start), to: localDay(today) });
+                    } else select({ range: next });
+                  }}
                 >
                   <option value="30d">Last 30 days</option>
                   <option value="90d">Last 90 days</option>
                   <option value="12m">Last 12 months</option>
+                  <option value="custom">Custom dates</option>
+                </select>
+              </label>
+              {range === 'custom' && (
+                <div class="insights-range">
+                  <label>
+                    From
+                    <input
+                      type="date"
+                      value={selection.from}
+                      max={selection.to}
+                      onChange={(event) =>
+                        event.currentTarget.value && select({ from: event.currentTarget.value })
+                      }
+                    />
+                  </label>
+                  <label>
+                    To
+                    <input
+                      type="date"
+                      value={selection.to}
+                      min={selection.from}
+                      onChange={(event) =>
+                        event.currentTarget.value && select({ to: event.currentTarget.value })
+                      }
+                    />
+                  </label>
+                </div>
+              )}
+              <label>
+                Time zone
+                <select
+                  value={timezone}
+                  onChange={(event) =>
+                    select({
+                      timezone: event.currentTarget.value === browserZone ? '' : event.currentTarget.value,
+                    })
+                  }
+                >
+                  {zones(timezone).map((zone) => (
+                    <option key={zone} value={zone}>
+                      {zone === browserZone ? `${zone} (this browser)` : zone}
+                    </option>
+                  ))}
                 </select>
               </label>
               <label>
@@ -207,7 +287,13 @@ export function InsightsDashboard({
                 onKeyDown={(event) => event.key === 'Enter' && chooseTrait()}
                 maxLength={maxTraitKey}
                 size={12}
+                list="insights-trait-keys"
               />
+              <datalist id="insights-trait-keys">
+                {(knownTraits.state === 'ready' ? knownTraits.value : []).map((key) => (
+                  <option key={key} value={key} />
+                ))}
+              </datalist>
             </label>
           )}
         </div>
@@ -365,22 +451,84 @@ function TrendTable({ metrics }: { metrics: Metrics }) {
   );
 }
 
+/** The API's distribution groups, in the colours of the score bands. */
+const bandOf: Record<string, 'negative' | 'neutral' | 'positive'> = {
+  detractors: 'negative',
+  passives: 'neutral',
+  promoters: 'positive',
+  dissatisfied: 'negative',
+  neutral: 'neutral',
+  satisfied: 'positive',
+};
+
+const kindOrder = ['nps', 'csat', 'ces'];
+const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+/** yyyy-mm-dd of a date in this browser's time zone. */
+function localDay(date: Date): string {
+  const offset = date.getTimezoneOffset() * 60_000;
+  return new Date(date.getTime() - offset).toISOString().slice(0, 10);
+}
+
+/** Minutes a time zone is ahead of UTC at an instant. */
+function zoneOffset(instant: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+      .formatToParts(new Date(instant))
+      .map((part) => [part.type, Number(part.value)]),
+  );
+  const local = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!);
+  return Math.round((local - instant) / 60_000);
+}
+
+/** The instant of midnight starting a yyyy-mm-dd day (plus `addDays`) in a time zone. */
+function zonedMidnight(day: string, timeZone: string, addDays: number): string {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(year, month - 1, date + addDays);
+  let instant = wall - zoneOffset(wall, timeZone) * 60_000;
+  // Once more at the found instant: the offset may differ across a change of clocks.
+  instant = wall - zoneOffset(instant, timeZone) * 60_000;
+  return new Date(instant).toISOString();
+}
+
+/** Time zones to choose from: the browser's, UTC and every zone the browser knows. */
+function zones(current: string): string[] {
+  const known =
+    typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ([] as string[]);
+  return [...new Set([browserZone, 'UTC', current, ...known])];
+}
+
 function Distribution({ metrics }: { metrics: Metrics }) {
   const { histogram, distribution, n } = metrics.total;
   const largest = Math.max(1, ...Object.values(histogram));
   return (
     <div class="insights-panel">
       <h2>Distribution</h2>
-      <p>
-        {Object.entries(distribution)
-          .map(([band, count]) => `${band}: ${count} (${n ? Math.round((count / n) * 100) : 0} %)`)
-          .join(' · ')}
-      </p>
+      <ul class="insights-bands">
+        {Object.entries(distribution).map(([band, count]) => (
+          <li key={band} class={`insights-swatch-${bandOf[band] ?? 'neutral'}`}>
+            <span>
+              {band[0]!.toUpperCase() + band.slice(1)}: {count} ({n ? Math.round((count / n) * 100) : 0} %)
+            </span>
+          </li>
+        ))}
+      </ul>
       <ul class="insights-bars">
         {Object.entries(histogram).map(([score, count]) => (
           <li key={score}>
             <span class="insights-bar-label">{score}</span>
-            <span class="insights-bar" style={{ width: `${(count / largest) * 100}%` }} />
+            <span
+              class={`insights-bar band-${scoreBand(metrics.kind, Number(score))}`}
+              style={{ width: `${(count / largest) * 100}%` }}
+            />
             <span class="insights-bar-count">{count}</span>
           </li>
         ))}
