@@ -20,6 +20,7 @@ import {
 } from '@closeloop/shared';
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { selectRows } from '../db/rows.ts';
 import {
   notificationSettings,
   projects,
@@ -79,16 +80,16 @@ export interface LocalCalendar {
 
 /** The calendar of `zone` at `now`, by Postgres's time zone rules (those metrics buckets use). */
 export async function localCalendar(database: Database, zone: string, now: Date): Promise<LocalCalendar> {
-  const [row] = await database.query<Record<string, string | number>>(
-    `select to_char(l, 'YYYY-MM-DD') as date, extract(hour from l)::int as hour,
+  const [row] = await selectRows<Record<string, string | number>>(
+    database.db,
+    sql`select to_char(l, 'YYYY-MM-DD') as date, extract(hour from l)::int as hour,
        extract(isodow from l)::int as weekday,
-       extract(epoch from date_trunc('day', l) at time zone $2)::float8 * 1000 as today,
-       extract(epoch from (date_trunc('day', l) - interval '1 day') at time zone $2)::float8 * 1000 as yesterday,
-       extract(epoch from date_trunc('week', l) at time zone $2)::float8 * 1000 as week,
-       extract(epoch from (date_trunc('week', l) - interval '1 week') at time zone $2)::float8 * 1000 as previous_week,
+       extract(epoch from date_trunc('day', l) at time zone ${zone})::float8 * 1000 as today,
+       extract(epoch from (date_trunc('day', l) - interval '1 day') at time zone ${zone})::float8 * 1000 as yesterday,
+       extract(epoch from date_trunc('week', l) at time zone ${zone})::float8 * 1000 as week,
+       extract(epoch from (date_trunc('week', l) - interval '1 week') at time zone ${zone})::float8 * 1000 as previous_week,
        to_char(date_trunc('week', l) - interval '1 week', 'YYYY-MM-DD') as previous_week_date
-     from (select $1::timestamptz at time zone $2 as l) as local`,
-    [now, zone],
+     from (select ${now.toISOString()}::timestamptz at time zone ${zone} as l) as local`,
   );
   return {
     timeZone: zone,
