@@ -51,13 +51,20 @@ const [uiScript, uiModule] = await Promise.all([
 const uiScriptFile = hashed(uiScript, 'js');
 const uiModuleFile = hashed(uiModule, 'mjs');
 
+// Property names used only inside the core (never stored, sent, or shared with the UI or the page)
+// are shortened like variables: every byte of the core is on every page view.
+const coreOnlyProperties =
+  /^(trigger|timer|cancelled|entryIds|retryAfterMs|problem|flushOnExit|onRejected|publicKey|loadUi|persist)$/;
+
 const [coreScript, coreModule] = await Promise.all([
   compile({
+    mangleProps: coreOnlyProperties,
     entryPoints: [src('loader.ts')],
     format: 'iife',
     define: { CLOSELOOP_UI_FILE: JSON.stringify(uiScriptFile) },
   }),
   compile({
+    mangleProps: coreOnlyProperties,
     entryPoints: [src('index.ts')],
     format: 'esm',
     plugins: [

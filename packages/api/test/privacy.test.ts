@@ -307,6 +307,19 @@ describe.each(databaseTargets())('privacy on $name', (target) => {
     expect(set.statusCode, set.body).toBe(200);
     expect(set.json().retentionDays).toBe(30);
     const person = await personWithHistory(project);
+    // a staff email about the old response repeats its comment and address
+    await database.db.insert(staffEmails).values({
+      projectId: project.projectId,
+      id: crypto.randomUUID(),
+      userId: crypto.randomUUID(),
+      kind: 'new_follow_up',
+      dedupeKey: `retention:${person.responseIds[0]}`,
+      toAddress: 'agent@staff.example',
+      subject: 'New follow-up',
+      text: `${person.email} wrote: ${person.comment}`,
+      html: `<p>${person.email} wrote: ${person.comment}</p>`,
+      responseIds: [person.responseIds[0]!],
+    });
     const now = new Date();
 
     // 29 days later nothing is due yet.

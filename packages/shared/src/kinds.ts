@@ -54,6 +54,9 @@ export const widgetPositions = [
 ] as const;
 export type WidgetPosition = (typeof widgetPositions)[number];
 
+/** Respondent traits per respondent (also in `limits`; on its own so the widget core takes only it). */
+export const maxTraits = 50;
+
 /** Limits that the API enforces and documents. */
 export const limits = {
   /** Responses or events in one ingestion request. */
@@ -61,9 +64,9 @@ export const limits = {
   /** Characters of a response comment. */
   maxCommentLength: 5000,
   /** Bytes of an ingestion request body. */
-  maxIngestBodyBytes: 1024 * 1024,
+  maxIngestBodyBytes: 1_048_576, // 1 MiB (a literal: widget bundles then drop the unused object)
   /** Respondent traits per respondent. */
-  maxTraits: 50,
+  maxTraits,
   /** Characters of a URL in a response context. */
   maxUrlLength: 2048,
 } as const;

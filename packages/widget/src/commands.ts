@@ -6,7 +6,7 @@
 import type { Traits } from './memory.ts';
 import { guard, warnOnce } from './safe.ts';
 import type { LoadUi } from './ui-loader.ts';
-import { createWidget, type Widget } from './widget.ts';
+import { type Consent, createWidget, type Widget } from './widget.ts';
 
 export interface InitOptions {
   /** The project's public key (`pk_…`). */
@@ -15,9 +15,15 @@ export interface InitOptions {
   apiUrl: string;
   /** Your page's CSP nonce, used only by browsers without constructable stylesheets. */
   nonce?: string;
+  /**
+   * `'required'`: store nothing in the browser (history and outbox in memory only) and send no
+   * identity until `consent(true)`. `'granted'`: store and identify, whatever the browser's Global
+   * Privacy Control. Not set: as granted, unless the browser sends Global Privacy Control.
+   */
+  consent?: Consent;
 }
 
-type Command = 'identify' | 'track' | 'show' | 'reset';
+type Command = 'identify' | 'track' | 'show' | 'reset' | 'consent';
 
 let widget: Widget | undefined;
 const waiting: [Command, unknown[]][] = [];
@@ -36,7 +42,7 @@ const command =
 export const start = guard((options: InitOptions, loadUi: LoadUi): void => {
   if (widget) return;
   if (!/^pk_/.test(options?.key) || !options.apiUrl) {
-    warnOnce('init needs { key: "pk_…", apiUrl }');
+    warnOnce('init needs key and apiUrl');
     return;
   }
   widget = createWidget({ ...options, loadUi });
@@ -60,3 +66,10 @@ export const show: (surveyId: string) => void = command('show');
 
 /** Forgets the user and their traits (call it on logout); what each user answered stays remembered. */
 export const reset: () => void = command('reset');
+
+/**
+ * The visitor's consent, from your consent banner (call it on every page view): true stores the
+ * survey history and unsent answers in localStorage and sends the identity; false removes what the
+ * widget stored and goes back to memory only, without identity.
+ */
+export const consent: (given: boolean) => void = command('consent');

@@ -1,5 +1,5 @@
 import type { RespondentInput, ResponseContext } from '@closeloop/shared';
-import { limits } from '@closeloop/shared/kinds';
+import { limits, maxTraits } from '@closeloop/shared/kinds';
 import { cleanLocale } from './locale.ts';
 import type { Traits, VisitorMemory } from './memory.ts';
 
@@ -14,7 +14,7 @@ export function cleanTraits(input: unknown): Traits | null {
   const traits: Traits = {};
   let count = 0;
   for (const [key, value] of Object.entries(input)) {
-    if (count >= limits.maxTraits || key.length === 0 || key.length > 100) continue;
+    if (count >= maxTraits || key.length === 0 || key.length > 100) continue;
     if (typeof value === 'string') traits[key] = value.slice(0, 1000);
     else if (
       (typeof value === 'number' && Number.isFinite(value)) ||

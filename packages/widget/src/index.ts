@@ -10,8 +10,9 @@
  */
 import { type InitOptions, start } from './commands.ts';
 
-export { type InitOptions, identify, reset, show, track } from './commands.ts';
+export { consent, type InitOptions, identify, reset, show, track } from './commands.ts';
 export type { Traits, TraitValue } from './memory.ts';
+export type { Consent } from './widget.ts';
 
 /** Starts the widget once per page; later calls are ignored. */
 export const init = (options: InitOptions): void => start(options, () => import('./ui/index.ts'));

@@ -7,9 +7,10 @@
  *   window.closeloop = window.closeloop || function () { (closeloop.q = closeloop.q || []).push(arguments) };
  * and replaces the stub with the real command function.
  */
-import { type InitOptions, identify, reset, show, start, track } from './commands.ts';
+import { consent, type InitOptions, identify, reset, show, start, track } from './commands.ts';
 import { guard, warnOnce } from './safe.ts';
 import { scriptUi } from './ui-loader.ts';
+import type { Consent } from './widget.ts';
 
 /** The survey UI's file, beside this script (its name, with a content hash, is set by the build). */
 declare const CLOSELOOP_UI_FILE: string | undefined;
@@ -36,12 +37,19 @@ guard(() => {
     );
   // a plain object, not `import * as`: the bundler's namespace helper walks its keys with for…in,
   // which throws at load on a page that added enumerable properties to Object.prototype
-  const commands: Record<string, (...args: never[]) => void> = { identify, init, reset, show, track };
+  const commands: Record<string, (...args: never[]) => void> = {
+    consent,
+    identify,
+    init,
+    reset,
+    show,
+    track,
+  };
   const closeloop: CommandFunction = guard((name: string, ...args: unknown[]) =>
     // biome-ignore lint/suspicious/noPrototypeBuiltins: Object.hasOwn is newer than some browsers the widget supports
-    Object.prototype.hasOwnProperty.call(commands, name)
+    commands.hasOwnProperty(name)
       ? (commands[name] as (...args: unknown[]) => void)(...args)
-      : warnOnce(`unknown command ${String(name)}; use identify, track, show or reset`),
+      : warnOnce(`unknown command ${String(name)}`),
   );
   closeloop.loaded = true;
   win.closeloop = closeloop;
@@ -50,7 +58,8 @@ guard(() => {
       key: data.key,
       // the API is where this script came from, unless data-api says otherwise
       apiUrl: data.api || new URL('.', script!.src).href,
+      consent: data.consent as Consent,
     });
   }
-  for (const args of Array.from(stub?.q ?? [])) closeloop(...(Array.from(args) as [string]));
+  for (const args of (stub?.q ?? []) as Iterable<[string]>) closeloop(...args); // arguments objects are iterable
 })();

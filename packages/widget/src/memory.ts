@@ -1,4 +1,4 @@
-import { readJson, type StorageLike, writeJson } from './storage.ts';
+import { merge, readJson, type StorageLike, writeJson } from './storage.ts';
 import { uuid } from './uuid.ts';
 
 /** Trait values the API accepts. */
@@ -25,8 +25,12 @@ export interface History {
 export interface VisitorMemory extends History {
   userId: string | null;
   traits: Traits | null;
-  /** The site's signature of `userId` (identify's third argument), sent with answers. */
-  signature?: string;
+  /**
+   * The site's signature of `userId` (identify's third argument), sent with answers. Null rather
+   * than absent when there is none, so joining a stored memory (after consent) cannot pair another
+   * user's signature with this user.
+   */
+  signature?: string | null;
   /** Other users' histories, the most recently active last; at most `maxUsers`. */
   users?: (History & { userId: string })[];
 }
@@ -73,22 +77,9 @@ const historyOf = ({ visitorId, shown, answered, lastShownAt }: History): Histor
   lastShownAt,
 });
 
-const latest = (a: Record<string, number>, b: Record<string, number>) => {
-  const merged = { ...a };
-  for (const id in b) merged[id] = Math.max(merged[id] ?? 0, b[id]!);
-  return merged;
-};
-
 /** Both histories in one: the latest time of each, and the sampling draw of `into`. */
 const merged = (from: History, into?: History): History =>
-  into
-    ? {
-        visitorId: into.visitorId,
-        shown: latest(into.shown, from.shown),
-        answered: latest(into.answered, from.answered),
-        lastShownAt: Math.max(into.lastShownAt, from.lastShownAt),
-      }
-    : historyOf(from);
+  into ? merge(historyOf(from), historyOf(into)) : historyOf(from);
 
 /**
  * Makes `userId` the visitor (null: nobody, after a logout), changing `memory`. An anonymous
@@ -114,5 +105,10 @@ export function switchUser(
   if (current !== null) others.push({ ...historyOf(memory), userId: current });
   const next =
     current === null && userId !== null ? merged(memory, saved) : historyOf(saved ?? freshMemory());
-  Object.assign(memory, next, { userId, traits, signature, users: others.slice(-maxUsers) });
+  Object.assign(memory, next, {
+    userId,
+    traits,
+    signature: signature ?? null,
+    users: others.slice(-maxUsers),
+  });
 }

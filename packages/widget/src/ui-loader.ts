@@ -32,7 +32,7 @@ export const scriptUi =
         script.remove();
         const ui = script[uiProperty] as SurveyUi | undefined;
         if (ui) resolve(ui);
-        else reject(new Error(`${src} did not load`));
+        else reject(src); // the address that did not load, for the one warning
       };
       (document.head ?? document.documentElement).append(script);
     });

@@ -1,5 +1,5 @@
 import type { WidgetConfig } from '@closeloop/shared';
-import { scoreRanges } from '@closeloop/shared/kinds';
+import { surveyKinds } from '@closeloop/shared/kinds';
 import { cleanTraits } from './context.ts';
 import { visitorLocale } from './locale.ts';
 import { loadMemory, switchUser, updateMemory, type VisitorMemory } from './memory.ts';
@@ -11,6 +11,13 @@ import { isEligible, type WidgetSurvey } from './targeting.ts';
 import type { Panel } from './ui/panel.ts';
 import type { LoadUi, SurveyUi } from './ui-loader.ts';
 import { uuid } from './uuid.ts';
+
+/**
+ * `required`: nothing is stored in the browser and no identity is sent until `consent(true)`.
+ * `granted`: the site has consent (or needs none), whatever the browser's Global Privacy Control.
+ * Not set: as granted, unless the browser sends Global Privacy Control, then as required.
+ */
+export type Consent = 'required' | 'granted';
 
 /** A survey made due, waiting for its delay (and then for the UI). */
 interface Pending {
@@ -30,6 +37,8 @@ export interface WidgetOptions {
   nonce?: string | undefined;
   /** Loads the survey UI; asked for only when a survey is due or `show` is called. */
   loadUi: LoadUi;
+  /** See `InitOptions.consent`. */
+  consent?: Consent | undefined;
   /** Injection points for tests. */
   window?: Window;
   fetch?: typeof fetch;
@@ -49,6 +58,11 @@ export interface Widget {
   show(surveyId: unknown): void;
   /** Forgets the user, their traits and the anonymous history (on logout); users' histories stay. */
   reset(): void;
+  /**
+   * true: stores history and outbox in localStorage and sends the identity from now on. Anything
+   * else: removes what the widget stored, keeps it in memory for this page, sends no identity.
+   */
+  consent(given: unknown): void;
   /** Removes the widget from the page; the outbox keeps unsent items for the next page. */
   stop(): void;
   /** The survey on screen, if any. */
@@ -65,11 +79,14 @@ export interface Widget {
 export function createWidget(options: WidgetOptions): Widget {
   const win = options.window ?? window;
   const doc = win.document;
-  const storage = options.storage ?? pageStorage();
+  const nav = win.navigator;
+  let consented =
+    options.consent === 'granted' ||
+    (options.consent !== 'required' && !(nav as { globalPrivacyControl?: boolean }).globalPrivacyControl);
+  const storage = options.storage ?? pageStorage(consented);
   const now = options.now ?? Date.now;
   const apiUrl = options.apiUrl.replace(/\/?$/, '/');
   const fetchFn = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => win.fetch(input, init));
-  const nav = win.navigator;
   let config: WidgetConfig | undefined;
   let panel: Panel | undefined;
   /** Surveys waiting for their delay (or, after it, for the UI), and what made them due (null: the page view). */
@@ -170,7 +187,8 @@ export function createWidget(options: WidgetOptions): Widget {
       appearance: config.appearance,
       nonce: options.nonce,
       responseId: uuid(),
-      visitor: memory,
+      // without consent the answer goes without who gave it
+      visitor: () => (consented ? memory() : { ...memory(), userId: null, traits: null }),
       now,
       onResponse(response) {
         remember((stored) => {
@@ -241,7 +259,7 @@ export function createWidget(options: WidgetOptions): Widget {
       if (!response.ok) throw response.status;
       const loaded = (await response.json()) as WidgetConfig;
       if (stopped) return;
-      loaded.surveys = loaded.surveys.filter((survey) => survey.kind in scoreRanges);
+      loaded.surveys = loaded.surveys.filter((survey) => surveyKinds.includes(survey.kind));
       config = loaded;
     } catch (error) {
       warnOnce('widget config unavailable', error);
@@ -293,6 +311,12 @@ export function createWidget(options: WidgetOptions): Widget {
       remember((stored) => switchUser(stored, null, null));
       clearTimers();
       panel?.close();
+    },
+    consent(given) {
+      consented = given === true;
+      storage.persist?.(consented);
+      // what earlier pages left unsent is there to send now
+      if (consented) void outbox.flush();
     },
     stop() {
       stopped = true;

@@ -336,7 +336,7 @@ describe('answering', () => {
       signature: 'ab'.repeat(32),
     });
     widget.identify('user-8', null, { signature: 42 });
-    expect(JSON.parse(storage.getItem(`closeloop:${publicKey}:visitor`)!).signature).toBeUndefined();
+    expect(JSON.parse(storage.getItem(`closeloop:${publicKey}:visitor`)!).signature).toBeNull();
     widget.identify('user-9', null, { signature: 'cd'.repeat(32) });
     widget.reset();
     expect(storage.getItem(`closeloop:${publicKey}:visitor`)).not.toContain('cd'.repeat(32));

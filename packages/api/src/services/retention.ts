@@ -2,10 +2,10 @@
  * Retention: responses older than a project's `retentionDays` lose who gave them and what they
  * wrote — comment, respondent link (and so the traits), page URLs, notes, email messages and the
  * text of note and reply activity — while the score, survey, time and locale stay, so trends and
- * metrics stay whole. Webhook messages about those responses are deleted, and respondents left
+ * metrics stay whole. Webhook messages and staff emails about those responses are deleted, and respondents left
  * without any response too.
  */
-import { and, asc, eq, inArray, isNotNull, lt, notExists, or, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, asc, eq, inArray, isNotNull, lt, notExists, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { selectRows } from '../db/rows.ts';
 import {
@@ -15,6 +15,7 @@ import {
   responseActivity,
   responseNotes,
   responses,
+  staffEmails,
   webhookMessages,
 } from '../db/schema/index.ts';
 import { recordAudit, systemActor } from './audit.ts';
@@ -158,6 +159,10 @@ async function scrubBatch(tx: Tx, projectId: string, cutoff: Date) {
   await tx
     .delete(webhookMessages)
     .where(and(eq(webhookMessages.projectId, projectId), inArray(webhookMessages.responseId, ids)));
+  // So do staff emails (the comment, the respondent's address); each lists the responses it names.
+  await tx
+    .delete(staffEmails)
+    .where(and(eq(staffEmails.projectId, projectId), arrayOverlaps(staffEmails.responseIds, ids)));
   // The history keeps that a note was added or a reply sent, not its text or address.
   await tx
     .update(responseActivity)
