@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { limits } from '@closeloop/shared';
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type Config, loadConfig } from './config.ts';
 import type { Database } from './db/client.ts';
@@ -66,7 +66,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     // Fastify's own request lines ("incoming request", "request completed") would bury the start
     // banner and the setup link under hundreds of lines at the default level; one line per
     // request is logged at debug instead (below). Errors and warnings are logged as before.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // false, true, a hop count or a list of proxy addresses/CIDRs (TRUST_PROXY).
     trustProxy: config.trustProxy as Exclude<FastifyServerOptions['trustProxy'], undefined>,
     bodyLimit: limits.maxIngestBodyBytes,
