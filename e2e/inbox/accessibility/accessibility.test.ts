@@ -43,6 +43,12 @@ describe.runIf(hasChromium)('inbox pages: axe-core and a 320 px screen', () => {
       texts: { en: { question: 'How was it?' } },
     });
     await server.query('update responses set url = $1 where id = $2', [longUrl, responseId]);
+    const webhook = await manage<{ id: string }>(server, 'POST', '/v1/webhooks', {
+      url: 'https://hooks.shop.example/closeloop',
+      events: ['response.created', 'followup.opened'],
+      description: 'CRM sync',
+    });
+    await manage(server, 'POST', `/v1/webhooks/${webhook.id}/test`);
     paths.push(
       '/overview',
       '/inbox',
@@ -56,6 +62,9 @@ describe.runIf(hasChromium)('inbox pages: axe-core and a 320 px screen', () => {
       '/admin/rules',
       '/admin/users',
       '/admin/keys',
+      '/webhooks',
+      `/webhooks/${webhook.id}`,
+      '/notifications',
     );
     browser = await launchBrowser();
   });

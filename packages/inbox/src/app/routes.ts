@@ -44,6 +44,9 @@ export const routes: RouteDef[] = [
   { pattern: '/admin/rules', title: 'Follow-up rules', nav: 'Rules', least: 'admin', page: () => import('../features/admin/RulesPage.tsx').then((m) => m.RulesPage) },
   { pattern: '/admin/users', title: 'Staff', nav: 'Staff', least: 'admin', page: () => import('../features/admin/UsersPage.tsx').then((m) => m.UsersPage) },
   { pattern: '/admin/keys', title: 'Secret keys', nav: 'Secret keys', least: 'admin', page: () => import('../features/admin/KeysPage.tsx').then((m) => m.KeysPage) },
+  { pattern: '/webhooks', title: 'Webhooks', nav: 'Webhooks', least: 'admin', page: () => import('../features/webhooks/WebhooksPage.tsx').then((m) => m.WebhooksPage) },
+  { pattern: '/webhooks/:id', title: 'Webhook', least: 'admin', key: 'id', page: () => import('../features/webhooks/WebhookPage.tsx').then((m) => m.WebhookPage) },
+  { pattern: '/notifications', title: 'Notifications', nav: 'Notifications', page: () => import('../features/notifications/NotificationsPage.tsx').then((m) => m.NotificationsPage) },
 ];
 
 /** The route for a path, with its named parts; null when no page is there. */
