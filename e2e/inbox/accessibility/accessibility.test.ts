@@ -53,6 +53,7 @@ describe.runIf(hasChromium)('inbox pages: axe-core and a 320 px screen', () => {
       '/overview',
       '/inbox',
       '/inbox?queue=all',
+      '/quarantine',
       `/responses/${responseId}`,
       '/insights',
       '/admin/surveys',

@@ -35,6 +35,7 @@ export interface RouteDef {
 export const routes: RouteDef[] = [
   { pattern: '/overview', title: 'Overview', nav: 'Overview', page: () => import('../features/overview/OverviewPage.tsx').then((m) => m.OverviewPage) },
   { pattern: '/inbox', title: 'Inbox', nav: 'Inbox', page: () => import('../features/queue/QueuePage.tsx').then((m) => m.QueuePage) },
+  { pattern: '/quarantine', title: 'Quarantine', nav: 'Quarantine', least: 'agent', page: () => import('../features/quarantine/QuarantinePage.tsx').then((m) => m.QuarantinePage) },
   { pattern: '/responses/:id', title: 'Response', key: 'id', page: () => import('../features/response/ResponsePage.tsx').then((m) => m.ResponsePage) },
   { pattern: '/insights', title: 'Insights', nav: 'Insights', page: () => import('../features/insights/InsightsPage.tsx').then((m) => m.InsightsPage) },
   { pattern: '/admin/surveys', title: 'Surveys', nav: 'Surveys', least: 'admin', page: () => import('../features/admin/SurveysPage.tsx').then((m) => m.SurveysPage) },

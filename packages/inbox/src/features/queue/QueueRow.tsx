@@ -1,4 +1,5 @@
 import type { ResponseRecord } from '@closeloop/shared';
+import { IdentityBadge } from '../../components/IdentityBadge.tsx';
 import {
   bandClass,
   customerLabel,
@@ -60,7 +61,7 @@ export function QueueRow({
           {response.score}
         </span>
         <span class="who" title={who}>
-          {who}
+          <IdentityBadge identity={response.identity} unverifiedOnly /> {who}
         </span>
         <span class="excerpt">
           <span class="survey">{surveyName}</span>{' '}
