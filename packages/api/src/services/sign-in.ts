@@ -83,6 +83,69 @@ export async function signIn(
   return startSession(db, user, input.userAgent);
 }
 
+/** A count in the rate-limit store: attempts so far, and milliseconds until the count resets. */
+export interface AttemptCount {
+  current: number;
+  ttl: number;
+}
+
+/** Where sign-in attempts are counted (the rate-limit store: Redis, or this process's memory). */
+export interface AttemptCounter {
+  add(key: string, amount: number, timeWindow: number): Promise<AttemptCount>;
+}
+
+/**
+ * The limits on failed sign-ins within 15 minutes: `perEmail` for one email from one address,
+ * `perAddress` from one address whatever the emails (one address spraying passwords across accounts).
+ */
+export interface SignInLimits {
+  perEmail: AttemptCounter;
+  maxPerEmail: number;
+  perAddress: AttemptCounter;
+  maxPerAddress: number;
+}
+
+const signInWindow = 15 * 60_000;
+
+/** An attempt over a sign-in limit: answered as a rate_limited problem with Retry-After. */
+export class TooManySignIns extends Error {
+  readonly statusCode = 429;
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many failed sign-in attempts');
+  }
+}
+
+function refuseOver(count: AttemptCount, max: number) {
+  if (count.current > max) throw new TooManySignIns(Math.max(1, Math.ceil(count.ttl / 1000)));
+}
+
+/**
+ * Counts a sign-in attempt from `address` (its client key) as it arrives, before its body is even
+ * read; throws TooManySignIns over the per-address limit. A successful sign-in gives the turn back.
+ */
+export async function countSignInAttempt(limits: SignInLimits, address: string): Promise<void> {
+  refuseOver(await limits.perAddress.add(address, 1, signInWindow), limits.maxPerAddress);
+}
+
+/**
+ * Signs in within the per-email limit. Every attempt takes a turn before the password is checked
+ * (so parallel guesses cannot overtake the count), and the key carries the time of the email's
+ * last successful sign-in, so a success starts the count afresh: only failures add up.
+ */
+export async function signInWithinLimits(
+  db: Db,
+  limits: SignInLimits,
+  address: string,
+  input: SignIn,
+): Promise<StartedSession> {
+  const started = await signIn(db, input, async (email, lastLoginAt) => {
+    const count = await limits.perEmail.add(`${address}|${email}|${lastLoginAt}`, 1, signInWindow);
+    refuseOver(count, limits.maxPerEmail);
+  });
+  await limits.perAddress.add(address, -1, signInWindow);
+  return started;
+}
+
 /** The name of the project a one-time setup token may create the first owner of; 400 when unusable. */
 export async function setupTokenProjectName(db: Db, token: string): Promise<string> {
   const usable = await findUsableSetupToken(db, token);

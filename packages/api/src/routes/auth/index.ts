@@ -4,15 +4,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Errors } from '../../errors.ts';
 import { authOf } from '../../plugins/auth.ts';
-import { refuseOverLimit } from '../../plugins/rate-limit.ts';
 import { sessionCookie } from '../../services/sessions.ts';
 import {
+  countSignInAttempt,
   currentSession,
+  type SignInLimits,
   type StartedSession,
   setUpFirstOwner,
   setupTokenProjectName,
-  signIn,
+  signInWithinLimits,
   signOut,
+  TooManySignIns,
 } from '../../services/sign-in.ts';
 
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 429: problemSchema };
@@ -42,21 +44,18 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     return { ...started.session, features };
   };
 
-  // Failed sign-ins per address and email. Every attempt takes a turn before the password is
-  // checked (so parallel guesses cannot overtake the count), and the key carries the time of the
-  // email's last successful sign-in, so a success starts the count afresh: only failures add up.
+  // Failed sign-ins, counted in the rate-limit store (see services/sign-in.ts for the rules).
   const { clientKey, store } = app.rateLimits;
-  const attemptKeys = new WeakMap<FastifyRequest, string>();
-  const signInAttempt = app.createRateLimit({
-    max: app.config.loginRateLimit,
-    timeWindow: '15 minutes',
-    keyGenerator: async (request) => attemptKeys.get(request) ?? `login|${await clientKey(request)}`,
-  });
-  // Failed sign-ins per address, whatever the emails (one address spraying passwords across
-  // accounts). Counted when the request arrives, before its body is even read; a successful
-  // sign-in gives its turn back.
-  const addressFailures = store.named('login-address');
-  const fifteenMinutes = 15 * 60_000;
+  const limits: SignInLimits = {
+    perEmail: store.named('login'),
+    maxPerEmail: app.config.loginRateLimit,
+    perAddress: store.named('login-address'),
+    maxPerAddress: app.config.loginAddressRateLimit,
+  };
+  const withRetryAfter = (reply: FastifyReply) => (error: unknown) => {
+    if (error instanceof TooManySignIns) reply.header('retry-after', error.retryAfterSeconds);
+    throw error;
+  };
 
   app.post(
     '/v1/auth/login',
@@ -72,26 +71,14 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: sessionSchema, ...errors },
       },
       onRequest: async (request, reply) => {
-        const count = await addressFailures.add(await clientKey(request), 1, fifteenMinutes);
-        refuseOverLimit(reply, count, app.config.loginAddressRateLimit, 'Too many failed sign-in attempts');
+        await countSignInAttempt(limits, await clientKey(request)).catch(withRetryAfter(reply));
       },
     },
     async (request, reply) => {
-      const address = await clientKey(request);
-      const started = await signIn(
-        app.db,
-        { ...request.body, userAgent: request.headers['user-agent'] },
-        async (email, lastLoginAt) => {
-          attemptKeys.set(request, `login|${address}|${email}|${lastLoginAt}`);
-          const attempt = await signInAttempt(request);
-          if (!attempt.isAllowed && attempt.isExceeded) {
-            reply.header('retry-after', attempt.ttlInSeconds);
-            // Answered like every other rate limit: a rate_limited problem.
-            throw Object.assign(new Error('Too many failed sign-in attempts'), { statusCode: 429 });
-          }
-        },
+      const input = { ...request.body, userAgent: request.headers['user-agent'] };
+      const started = await signInWithinLimits(app.db, limits, await clientKey(request), input).catch(
+        withRetryAfter(reply),
       );
-      await addressFailures.add(address, -1, fifteenMinutes);
       return setSessionCookie(request, reply, started);
     },
   );
