@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { databaseRetryAfterSeconds } from '../db/unreachable.ts';
-import { sendProblem } from './problems.ts';
+import { sendDatabaseUnavailable } from './problems.ts';
 
 /** How long a request may go unanswered before the database is checked, in milliseconds. */
 const checkAfterMs = 1000;
@@ -32,14 +31,7 @@ declare module 'fastify' {
 /** Answers 503 unavailable with Retry-After, unless the answer has begun. */
 export function answerUnavailable(request: FastifyRequest, reply: FastifyReply) {
   if (reply.sent || reply.raw.headersSent) return;
-  reply.header('retry-after', databaseRetryAfterSeconds);
-  return sendProblem(
-    request,
-    reply,
-    503,
-    'unavailable',
-    `The database cannot be reached; try again in ${databaseRetryAfterSeconds} seconds`,
-  );
+  return sendDatabaseUnavailable(request, reply);
 }
 
 /**

@@ -110,14 +110,7 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
   if (isDatabaseUnreachable(error)) {
     request.log.warn({ err: error }, 'database unreachable');
     request.server.databaseHealth?.markUnreachable();
-    reply.header('retry-after', databaseRetryAfterSeconds);
-    return sendProblem(
-      request,
-      reply,
-      503,
-      'unavailable',
-      `The database cannot be reached; try again in ${databaseRetryAfterSeconds} seconds`,
-    );
+    return sendDatabaseUnavailable(request, reply);
   }
   request.log.error({ err: error }, 'request failed');
   if (status === 503 && error.code?.toLowerCase() === 'unavailable') {
@@ -148,6 +141,18 @@ export const problemsPlugin = fp(
   },
   { name: 'closeloop-problems' },
 );
+
+/** Answers 503 unavailable with Retry-After: the database cannot be reached. */
+export function sendDatabaseUnavailable(request: FastifyRequest, reply: FastifyReply) {
+  reply.header('retry-after', databaseRetryAfterSeconds);
+  return sendProblem(
+    request,
+    reply,
+    503,
+    'unavailable',
+    `The database cannot be reached; try again in ${databaseRetryAfterSeconds} seconds`,
+  );
+}
 
 /** The 429 detail, naming the wait the Retry-After header gives. */
 function tooManyRequests(retryAfter: unknown): string {
