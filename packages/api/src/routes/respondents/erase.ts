@@ -1,9 +1,10 @@
 import { respondentEmailQuerySchema, respondentExternalIdParamsSchema } from '@closeloop/shared';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authOf, projectIdOf } from '../../plugins/auth.ts';
 import { auditActorOf } from '../../services/audit.ts';
-import { eraseRespondents } from '../../services/respondents.ts';
+import { eraseRespondents, type RespondentLookup } from '../../services/respondents.ts';
 import { managementErrors as errors, managementSecurity as security } from '../security.ts';
 
 const description =
@@ -19,6 +20,11 @@ const erasure = {
 
 /** DELETE /v1/respondents/:externalId and DELETE /v1/respondents?email=: privacy erasure. */
 export const eraseRespondentRoutes: FastifyPluginAsyncZod = async (app) => {
+  const erase = async (request: FastifyRequest, reply: FastifyReply, lookup: RespondentLookup) => {
+    await eraseRespondents(app.db, projectIdOf(request), lookup, auditActorOf(authOf(request)));
+    return reply.code(204).send(null);
+  };
+
   app.delete(
     '/v1/respondents/:externalId',
     {
@@ -29,15 +35,7 @@ export const eraseRespondentRoutes: FastifyPluginAsyncZod = async (app) => {
         params: respondentExternalIdParamsSchema,
       },
     },
-    async (request, reply) => {
-      await eraseRespondents(
-        app.db,
-        projectIdOf(request),
-        { externalId: request.params.externalId },
-        auditActorOf(authOf(request)),
-      );
-      return reply.code(204).send(null);
-    },
+    (request, reply) => erase(request, reply, { externalId: request.params.externalId }),
   );
 
   app.delete(
@@ -50,14 +48,6 @@ export const eraseRespondentRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: respondentEmailQuerySchema,
       },
     },
-    async (request, reply) => {
-      await eraseRespondents(
-        app.db,
-        projectIdOf(request),
-        { email: request.query.email },
-        auditActorOf(authOf(request)),
-      );
-      return reply.code(204).send(null);
-    },
+    (request, reply) => erase(request, reply, { email: request.query.email }),
   );
 };
