@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { setCsrfToken } from '../../src/lib/api.ts';
 import { clearQueries } from '../../src/lib/query.ts';
 import { SessionContext } from '../../src/lib/session.ts';
-import { metrics, queueCounts, session as makeSession, staffUser } from './fixtures.ts';
+import { session as makeSession, metrics, queueCounts, staffUser } from './fixtures.ts';
 import { type ApiState, apiHandlers, refused, sent, server } from './handlers.ts';
 
 export const state: ApiState = {
