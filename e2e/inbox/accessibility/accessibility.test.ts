@@ -66,6 +66,8 @@ describe.runIf(hasChromium)('inbox pages: axe-core and a 320 px screen', () => {
       '/webhooks',
       `/webhooks/${webhook.id}`,
       '/notifications',
+      '/admin/privacy',
+      '/admin/audit',
     );
     browser = await launchBrowser();
   });

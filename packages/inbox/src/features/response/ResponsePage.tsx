@@ -20,6 +20,7 @@ import { useStaff, useSurveys } from '../../lib/resources.ts';
 import { navigate } from '../../lib/router.ts';
 import { useCan, useSession } from '../../lib/session.ts';
 import { showToast } from '../../lib/toast.tsx';
+import { RespondentPrivacy } from '../privacy/RespondentPrivacy.tsx';
 import { ActivityLine, sameRuleRun } from './activity.tsx';
 import { CustomerCard } from './CustomerCard.tsx';
 import { addNote, updateFollowUp, useActivity, useHistory, useNotes, useResponse } from './data.ts';
@@ -167,6 +168,7 @@ function ResponseDetail({ id }: { id: string }) {
               </div>
               <aside class="detail-side" aria-label="Customer and follow-up">
                 <CustomerCard record={record} />
+                <RespondentPrivacy record={record} />
                 <FollowUpPanel
                   key={record.id}
                   record={record}
