@@ -14,7 +14,6 @@ export interface StorageLike {
  * `kept` joined to `stored` (changing `stored`): lists add up (outbox entries), numbers keep the
  * larger (times in a history), objects join key by key, anything else is `kept`'s.
  */
-// biome-ignore lint/suspicious/noExplicitAny: JSON of any shape
 export function merge(stored: any, kept: any): any {
   if (Array.isArray(kept)) return ([] as unknown[]).concat(stored ?? [], kept);
   if (!kept || typeof kept !== 'object')
