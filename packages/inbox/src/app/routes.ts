@@ -48,7 +48,7 @@ export const routes: RouteDef[] = [
   { pattern: '/webhooks', title: 'Webhooks', nav: 'Webhooks', least: 'admin', page: () => import('../features/webhooks/WebhooksPage.tsx').then((m) => m.WebhooksPage) },
   { pattern: '/webhooks/:id', title: 'Webhook', least: 'admin', key: 'id', page: () => import('../features/webhooks/WebhookPage.tsx').then((m) => m.WebhookPage) },
   { pattern: '/notifications', title: 'Notifications', nav: 'Notifications', page: () => import('../features/notifications/NotificationsPage.tsx').then((m) => m.NotificationsPage) },
-  { pattern: '/admin/privacy', title: 'Privacy', nav: 'Privacy', least: 'admin', page: () => import('../features/privacy/PrivacyPage.tsx').then((m) => m.PrivacyPage) },
+  { pattern: '/admin/privacy', title: 'Privacy', least: 'admin', page: () => import('../features/privacy/PrivacyPage.tsx').then((m) => m.PrivacyPage) },
   { pattern: '/admin/audit', title: 'Audit log', least: 'admin', page: () => import('../features/privacy/AuditPage.tsx').then((m) => m.AuditPage) },
 ];
 
