@@ -127,7 +127,8 @@ describe.runIf(hasChromium).each([1280, 375])('the queue at %i px', (width) => {
     await bar.getByLabel('Tag to add to selected').fill('Churn-risk');
     await bar.getByRole('button', { name: 'Add tag' }).click();
     await expect.poll(async () => (await followUp(untouched)).tags).toEqual(['churn-risk']);
-    expect(await page.locator('ul.responses .tag', { hasText: 'churn-risk' }).count()).toBe(3);
+    // the database holds the tags before the list has fetched them again
+    await expect.poll(() => page.locator('ul.responses .tag', { hasText: 'churn-risk' }).count()).toBe(3);
 
     await page.getByLabel('Select all shown').check();
     await bar.getByLabel('Set status of selected').selectOption({ label: 'Resolved' });
