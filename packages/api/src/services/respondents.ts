@@ -1,20 +1,19 @@
 /** Privacy requests about one person: export everything stored about them, or erase it. */
 import type { EmailMessage, RespondentData } from '@closeloop/shared';
-import { and, arrayOverlaps, asc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import {
   emailMessages,
   respondents,
   responseActivity,
-  responseNotes,
   responses,
-  staffEmails,
   webhookMessages,
 } from '../db/schema/index.ts';
 import { Errors } from '../errors.ts';
 import { listActivity } from './activity.ts';
 import { type AuditActor, recordAudit } from './audit.ts';
 import { listNotes } from './follow-up.ts';
+import { deleteResponseCopies } from './response-copies.ts';
 import { selectRecords, toResponseRecord } from './responses.ts';
 
 /** How a privacy request names the person: the site's own user id, or an email address. */
@@ -57,22 +56,18 @@ export interface ErasureCounts {
   staffEmails: number;
 }
 
-/** Deletes the notes, email messages and activity of responses, counting each. */
+/** Deletes the activity of responses and every copy of their content, counting each. */
 async function deleteResponseDependents(tx: Tx, projectId: string, responseIds: string[]) {
-  if (responseIds.length === 0) return { notes: 0, emailMessages: 0, activity: 0 };
-  const notes = await tx
-    .delete(responseNotes)
-    .where(and(eq(responseNotes.projectId, projectId), inArray(responseNotes.responseId, responseIds)))
-    .returning({ id: responseNotes.id });
-  const messages = await tx
-    .delete(emailMessages)
-    .where(and(eq(emailMessages.projectId, projectId), inArray(emailMessages.responseId, responseIds)))
-    .returning({ id: emailMessages.id });
-  const activity = await tx
-    .delete(responseActivity)
-    .where(and(eq(responseActivity.projectId, projectId), inArray(responseActivity.responseId, responseIds)))
-    .returning({ id: responseActivity.id });
-  return { notes: notes.length, emailMessages: messages.length, activity: activity.length };
+  const copies = await deleteResponseCopies(tx, projectId, responseIds);
+  const activity = responseIds.length
+    ? await tx
+        .delete(responseActivity)
+        .where(
+          and(eq(responseActivity.projectId, projectId), inArray(responseActivity.responseId, responseIds)),
+        )
+        .returning({ id: responseActivity.id })
+    : [];
+  return { ...copies, activity: activity.length };
 }
 
 /**
@@ -246,24 +241,6 @@ export async function eraseRespondents(
     }
     const responseIds = owned.map((row) => row.id);
     const dependents = await deleteResponseDependents(tx, projectId, responseIds);
-    const webhook = responseIds.length
-      ? await tx
-          .delete(webhookMessages)
-          .where(
-            and(eq(webhookMessages.projectId, projectId), inArray(webhookMessages.responseId, responseIds)),
-          )
-          .returning({ id: webhookMessages.id })
-      : [];
-    // Staff emails list the responses they name (a digest: all of them); any of theirs makes the
-    // email theirs, since it is the staff's copy of their data.
-    const emails = responseIds.length
-      ? await tx
-          .delete(staffEmails)
-          .where(
-            and(eq(staffEmails.projectId, projectId), arrayOverlaps(staffEmails.responseIds, responseIds)),
-          )
-          .returning({ id: staffEmails.id })
-      : [];
     if (responseIds.length > 0) {
       await tx
         .delete(responses)
@@ -278,8 +255,6 @@ export async function eraseRespondents(
       respondents: respondentIds.length,
       responses: responseIds.length,
       ...dependents,
-      webhookMessages: webhook.length,
-      staffEmails: emails.length,
     };
     await recordAudit(tx, {
       projectId,

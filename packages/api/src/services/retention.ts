@@ -5,20 +5,12 @@
  * metrics stay whole. Webhook messages and staff emails about those responses are deleted, and respondents left
  * without any response too.
  */
-import { and, arrayOverlaps, asc, eq, inArray, isNotNull, lt, notExists, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lt, notExists, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { selectRows } from '../db/rows.ts';
-import {
-  emailMessages,
-  projects,
-  respondents,
-  responseActivity,
-  responseNotes,
-  responses,
-  staffEmails,
-  webhookMessages,
-} from '../db/schema/index.ts';
+import { projects, respondents, responseActivity, responses } from '../db/schema/index.ts';
 import { recordAudit, systemActor } from './audit.ts';
+import { deleteResponseCopies } from './response-copies.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
 /** Responses handled per transaction, so a first run over years of data never holds long locks. */
@@ -147,22 +139,7 @@ async function scrubBatch(tx: Tx, projectId: string, cutoff: Date) {
       .for('update');
   }
   const ids = candidates.map((row) => row.id);
-  const notes = await tx
-    .delete(responseNotes)
-    .where(and(eq(responseNotes.projectId, projectId), inArray(responseNotes.responseId, ids)))
-    .returning({ id: responseNotes.id });
-  const messages = await tx
-    .delete(emailMessages)
-    .where(and(eq(emailMessages.projectId, projectId), inArray(emailMessages.responseId, ids)))
-    .returning({ id: emailMessages.id });
-  // Webhook messages repeat the response as it was sent (comment, respondent).
-  await tx
-    .delete(webhookMessages)
-    .where(and(eq(webhookMessages.projectId, projectId), inArray(webhookMessages.responseId, ids)));
-  // So do staff emails (the comment, the respondent's address); each lists the responses it names.
-  await tx
-    .delete(staffEmails)
-    .where(and(eq(staffEmails.projectId, projectId), arrayOverlaps(staffEmails.responseIds, ids)));
+  const copies = await deleteResponseCopies(tx, projectId, ids);
   // The history keeps that a note was added or a reply sent, not its text or address.
   await tx
     .update(responseActivity)
@@ -206,8 +183,8 @@ async function scrubBatch(tx: Tx, projectId: string, cutoff: Date) {
   }
   return {
     responses: ids.length,
-    notes: notes.length,
-    emailMessages: messages.length,
+    notes: copies.notes,
+    emailMessages: copies.emailMessages,
     respondents: removedRespondents,
   };
 }
