@@ -5,18 +5,16 @@
  * other, and a session signed in on one is valid on the other. Runs when TEST_DATABASE_URL and
  * TEST_REDIS_URL are set (CI sets both).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { surveyCreateSchema } from '@closeloop/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { surveys } from '../src/db/schema/index.ts';
 import { type CreatedProject, createProject } from '../src/services/projects.ts';
 import { createStaffUser } from '../src/services/staff.ts';
+import { type ServerProcess, startServer, stopServer } from './helpers/server-process.ts';
 
 const postgresUrl = inject('postgresUrl');
 const redisUrl = process.env.TEST_REDIS_URL;
-const cli = fileURLToPath(new URL('../bin/closeloop.mjs', import.meta.url));
 const ingestLimit = 6;
 
 const newSurveyIn = (projectId: string, name: string) => ({
@@ -24,48 +22,17 @@ const newSurveyIn = (projectId: string, name: string) => ({
   projectId,
 });
 
-interface Process {
-  url: string;
-  child: ChildProcess;
-}
+type Process = ServerProcess;
 
-function start(): Promise<Process> {
-  const child = spawn(process.execPath, [cli, 'start'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: postgresUrl ?? '',
-      REDIS_URL: redisUrl ?? '',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      // Each request names its own client address, so runs never share a rate-limit count.
-      TRUST_PROXY: 'true',
-      INGEST_RATE_LIMIT: String(ingestLimit),
-      SMTP_URL: '',
-      PUBLIC_URL: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const start = () =>
+  startServer({
+    DATABASE_URL: postgresUrl ?? '',
+    REDIS_URL: redisUrl ?? '',
+    // Each request names its own client address, so runs never share a rate-limit count.
+    TRUST_PROXY: 'true',
+    INGEST_RATE_LIMIT: String(ingestLimit),
   });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Closeloop is running at (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ url: match[1]!, child });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`closeloop start exited (${code}):\n${output}`)));
-  });
-}
-
-function stop(process: Process | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (!process || process.child.exitCode !== null) return resolve();
-    process.child.once('exit', () => resolve());
-    process.child.kill('SIGTERM');
-  });
-}
+const stop = stopServer;
 
 describe.runIf(postgresUrl && redisUrl)('two API processes on one Postgres and Redis', () => {
   let database: Database;

@@ -4,65 +4,32 @@
  * to a restarted process, which delivers it (same webhook-id) once its lease has run out. Runs when
  * TEST_DATABASE_URL is set (CI sets it).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { surveyCreateSchema } from '@closeloop/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { surveys } from '../src/db/schema/index.ts';
 import { type CreatedProject, createProject } from '../src/services/projects.ts';
 import { createWebhook } from '../src/services/webhooks.ts';
+import { type ServerProcess, startServer, stopServer } from './helpers/server-process.ts';
 
 const postgresUrl = inject('postgresUrl');
-const cli = fileURLToPath(new URL('../bin/closeloop.mjs', import.meta.url));
 
-interface Process {
-  url: string;
-  child: ChildProcess;
-}
+type Process = ServerProcess;
 
-function start(): Promise<Process> {
-  const child = spawn(process.execPath, [cli, 'start'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: postgresUrl ?? '',
-      REDIS_URL: '',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      TRUST_PROXY: 'true',
-      INGEST_RATE_LIMIT: '100000',
-      INGEST_SURVEY_BUDGET: '0',
-      SMTP_URL: '',
-      PUBLIC_URL: '',
-      WEBHOOK_ALLOW_PRIVATE: 'true',
-      DELIVERY_POLL_INTERVAL_MS: '200',
-      SCHEDULED_EMAILS_INTERVAL_SECONDS: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const start = () =>
+  startServer({
+    DATABASE_URL: postgresUrl ?? '',
+    REDIS_URL: '',
+    TRUST_PROXY: 'true',
+    INGEST_RATE_LIMIT: '100000',
+    INGEST_SURVEY_BUDGET: '0',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    DELIVERY_POLL_INTERVAL_MS: '200',
+    SCHEDULED_EMAILS_INTERVAL_SECONDS: '0',
   });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Closeloop is running at (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ url: match[1]!, child });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`closeloop start exited (${code}):\n${output}`)));
-  });
-}
-
-function stop(process: Process | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  return new Promise((resolve) => {
-    if (!process || process.child.exitCode !== null || process.child.signalCode !== null) return resolve();
-    process.child.once('exit', () => resolve());
-    process.child.kill(signal);
-  });
-}
+const stop = stopServer;
 
 describe.runIf(postgresUrl)('webhook delivery across server processes', () => {
   let database: Database;
