@@ -56,6 +56,7 @@ describe.runIf(hasChromium)('inbox pages: axe-core and a 320 px screen', () => {
       '/quarantine',
       `/responses/${responseId}`,
       '/insights',
+      '/admin',
       '/admin/surveys',
       `/admin/surveys/${server.surveys.nps}`,
       '/admin/surveys/new',

@@ -37,6 +37,7 @@ describe.runIf(hasChromium)('admin pages', () => {
     const page = await context.newPage();
     await signIn(page, server.url, server.staff[0]!.email);
 
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('link', { name: 'Surveys' }).click();
     await page.getByRole('link', { name: 'New survey' }).click();
     await page.getByLabel('Name').fill('Checkout CSAT');
@@ -67,6 +68,7 @@ describe.runIf(hasChromium)('admin pages', () => {
       targeting: { samplePercent: 25 },
     });
 
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('link', { name: 'Secret keys' }).click();
     await page.getByLabel('Key name').fill('CRM sync');
     await page.getByRole('button', { name: 'Create key' }).click();
@@ -87,6 +89,7 @@ describe.runIf(hasChromium)('admin pages', () => {
       (await fetch(`${server.url}/v1/surveys`, { headers: { authorization: `Bearer ${key}` } })).status,
     ).toBe(401);
 
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('link', { name: 'Install' }).click();
     expect(await page.getByTestId('snippet').textContent()).toContain(`data-key="${server.publicKey}"`);
     await page
@@ -133,6 +136,7 @@ describe.runIf(hasChromium)('admin pages', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page, server.url, server.staff[0]!.email);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('link', { name: 'Staff' }).click();
     const row = page.getByRole('row', { name: new RegExp(viewer.name) });
     page.once('dialog', (dialog) => void dialog.accept());

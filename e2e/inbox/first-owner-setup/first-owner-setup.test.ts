@@ -38,7 +38,9 @@ describe.runIf(hasChromium)('first owner from the setup link', () => {
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/inbox/');
     expect(await page.getByText('Olivia Owner').count()).toBeGreaterThan(0);
-    // Owners see the admin pages.
+    // Owners see the admin pages, in Settings.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
     expect(await page.getByRole('link', { name: 'Secret keys' }).count()).toBe(1);
     const [owner] = await server.query<{ role: string }>(
       'select role from staff_users where project_id = $1',

@@ -248,7 +248,7 @@ describe.runIf(hasChromium)('follow-up loop from the demo shop to the inbox', ()
     expect(await page.getByRole('button', { name: 'Resolve' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Assign to me' }).count()).toBe(0);
     expect(await page.getByText('changing it needs the agent role').count()).toBe(1);
-    expect(await page.getByRole('link', { name: 'Secret keys' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Settings' }).count()).toBe(0);
 
     const status = await page.evaluate(async (id) => {
       const session = await fetch('/v1/auth/session').then((response) => response.json());

@@ -86,7 +86,7 @@ describe.runIf(hasChromium).each([1280, 375])('the queue at %i px', (width) => {
     });
     await openQueue('dense');
     const row = page.locator(`[data-response-id="${id}"]`);
-    expect(await row.locator('.who').textContent()).toBe('Rita Customer');
+    expect(await row.locator('.who').textContent()).toMatch(/(^|\s)Rita Customer$/);
     expect(await row.locator('.score').textContent()).toBe('3');
     expect(await row.locator('.survey').textContent()).toBe('NPS');
     expect(await row.locator('.tag').allTextContents()).toEqual(['billing', 'refund']);

@@ -52,6 +52,7 @@ describe.runIf(hasChromium)('webhooks and notifications pages', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await signIn(page, server.url, server.staff[0]!.email);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('link', { name: 'Webhooks' }).click();
     await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
     await page.getByText('No webhooks yet.').waitFor();
@@ -151,7 +152,7 @@ describe.runIf(hasChromium)('webhooks and notifications pages', () => {
     const page = await context.newPage();
     const agent = server.staff[1]!;
     await signIn(page, server.url, agent.email);
-    expect(await page.getByRole('link', { name: 'Webhooks' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Settings' }).count()).toBe(0);
     await page.goto(`${server.url}/inbox/#/webhooks`);
     await page.getByText(/needs the admin role/i).waitFor();
 

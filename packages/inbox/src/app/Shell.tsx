@@ -72,7 +72,11 @@ export function Shell({ session, onSignedOut }: { session: Session; onSignedOut:
               <a
                 key={item.pattern}
                 href={`#${item.pattern}`}
-                aria-current={route.path.startsWith(item.pattern) ? 'page' : undefined}
+                aria-current={
+                  route.path.startsWith(item.pattern) || (item.pattern === '/admin' && found?.route.settings)
+                    ? 'page'
+                    : undefined
+                }
               >
                 {item.nav}
               </a>

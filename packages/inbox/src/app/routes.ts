@@ -2,7 +2,8 @@
  * The route table: every page of the signed-in inbox, one line each, in navigation order.
  * A page is loaded when it is first visited (its own chunk; the chart library only with
  * Insights). To add a page: write `features/<area>/<Name>Page.tsx` exporting a component that takes
- * `PageProps`, then add one line here — `nav` puts it in the top navigation, `least` is the role it
+ * `PageProps`, then add one line here — `nav` puts it in the top navigation, `settings` on the
+ * Settings page (admin pages, so the navigation fits a phone), `least` is the role it
  * needs (pages without it are open to every signed-in role), `key` names the path parameter that
  * makes another value a fresh page.
  */
@@ -27,6 +28,9 @@ export interface RouteDef {
   least?: StaffRole;
   /** Shown in the top navigation under this label. */
   nav?: string;
+  /** Listed on the Settings page under this label, with `about` below it. */
+  settings?: string;
+  about?: string;
   /** A path parameter whose change starts a fresh page (no typed input carries over). */
   key?: string;
 }
@@ -38,18 +42,19 @@ export const routes: RouteDef[] = [
   { pattern: '/quarantine', title: 'Quarantine', nav: 'Quarantine', least: 'agent', page: () => import('../features/quarantine/QuarantinePage.tsx').then((m) => m.QuarantinePage) },
   { pattern: '/responses/:id', title: 'Response', key: 'id', page: () => import('../features/response/ResponsePage.tsx').then((m) => m.ResponsePage) },
   { pattern: '/insights', title: 'Insights', nav: 'Insights', page: () => import('../features/insights/InsightsPage.tsx').then((m) => m.InsightsPage) },
-  { pattern: '/admin/surveys', title: 'Surveys', nav: 'Surveys', least: 'admin', page: () => import('../features/admin/SurveysPage.tsx').then((m) => m.SurveysPage) },
+  { pattern: '/admin', title: 'Settings', nav: 'Settings', least: 'admin', page: () => import('../features/admin/SettingsPage.tsx').then((m) => m.SettingsPage) },
+  { pattern: '/admin/surveys', title: 'Surveys', settings: 'Surveys', about: 'Questions, targeting and when each survey shows.', least: 'admin', page: () => import('../features/admin/SurveysPage.tsx').then((m) => m.SurveysPage) },
   { pattern: '/admin/surveys/new', title: 'New survey', least: 'admin', page: () => import('../features/admin/SurveyEditor.tsx').then((m) => m.SurveyEditorPage) },
   { pattern: '/admin/surveys/:id', title: 'Edit survey', least: 'admin', key: 'id', page: () => import('../features/admin/SurveyEditor.tsx').then((m) => m.SurveyEditorPage) },
-  { pattern: '/admin/install', title: 'Install the widget', nav: 'Install', least: 'admin', page: () => import('../features/admin/InstallPage.tsx').then((m) => m.InstallPage) },
-  { pattern: '/admin/rules', title: 'Follow-up rules', nav: 'Rules', least: 'admin', page: () => import('../features/admin/RulesPage.tsx').then((m) => m.RulesPage) },
-  { pattern: '/admin/users', title: 'Staff', nav: 'Staff', least: 'admin', page: () => import('../features/admin/UsersPage.tsx').then((m) => m.UsersPage) },
-  { pattern: '/admin/keys', title: 'Secret keys', nav: 'Secret keys', least: 'admin', page: () => import('../features/admin/KeysPage.tsx').then((m) => m.KeysPage) },
-  { pattern: '/webhooks', title: 'Webhooks', nav: 'Webhooks', least: 'admin', page: () => import('../features/webhooks/WebhooksPage.tsx').then((m) => m.WebhooksPage) },
+  { pattern: '/admin/install', title: 'Install the widget', settings: 'Install', about: 'The snippet, allowed origins and the widget\'s appearance.', least: 'admin', page: () => import('../features/admin/InstallPage.tsx').then((m) => m.InstallPage) },
+  { pattern: '/admin/rules', title: 'Follow-up rules', settings: 'Follow-up rules', about: 'Which answers open a follow-up, for whom and by when.', least: 'admin', page: () => import('../features/admin/RulesPage.tsx').then((m) => m.RulesPage) },
+  { pattern: '/admin/users', title: 'Staff', settings: 'Staff', about: 'Who works in the inbox, and their roles.', least: 'admin', page: () => import('../features/admin/UsersPage.tsx').then((m) => m.UsersPage) },
+  { pattern: '/admin/keys', title: 'Secret keys', settings: 'Secret keys', about: 'Keys for the REST API, shown once.', least: 'admin', page: () => import('../features/admin/KeysPage.tsx').then((m) => m.KeysPage) },
+  { pattern: '/webhooks', title: 'Webhooks', settings: 'Webhooks', about: 'Signed events and Slack messages, with their delivery log.', least: 'admin', page: () => import('../features/webhooks/WebhooksPage.tsx').then((m) => m.WebhooksPage) },
   { pattern: '/webhooks/:id', title: 'Webhook', least: 'admin', key: 'id', page: () => import('../features/webhooks/WebhookPage.tsx').then((m) => m.WebhookPage) },
   { pattern: '/notifications', title: 'Notifications', nav: 'Notifications', page: () => import('../features/notifications/NotificationsPage.tsx').then((m) => m.NotificationsPage) },
-  { pattern: '/admin/privacy', title: 'Privacy', least: 'admin', page: () => import('../features/privacy/PrivacyPage.tsx').then((m) => m.PrivacyPage) },
-  { pattern: '/admin/audit', title: 'Audit log', least: 'admin', page: () => import('../features/privacy/AuditPage.tsx').then((m) => m.AuditPage) },
+  { pattern: '/admin/privacy', title: 'Privacy', settings: 'Privacy', about: 'How long answers keep what identifies a customer.', least: 'admin', page: () => import('../features/privacy/PrivacyPage.tsx').then((m) => m.PrivacyPage) },
+  { pattern: '/admin/audit', title: 'Audit log', settings: 'Audit log', about: 'What staff and keys did, and when.', least: 'admin', page: () => import('../features/privacy/AuditPage.tsx').then((m) => m.AuditPage) },
 ];
 
 /** The route for a path, with its named parts; null when no page is there. */
