@@ -149,6 +149,9 @@ describe.runIf(hasChromium)('inbox keyboard shortcuts', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.url()).toContain(`#/responses/${rows[0]}`);
     await expect.poll(() => page.title()).toBe('Response · Browser test · Closeloop');
+    // Once the page is on screen (while it loads, the focus waits on the main region, which has
+    // nothing to Tab to yet), the focus is in it.
+    await page.getByText('← Back to the inbox').waitFor();
     await expect.poll(() => page.evaluate(() => !!document.activeElement?.closest('main'))).toBe(true);
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('← Back to the inbox');
