@@ -13,10 +13,6 @@ export function InstallPage() {
   return (
     <div class="page">
       <h1>Install the widget</h1>
-      <p>
-        More project settings: <a href="#/admin/privacy">Privacy and retention</a> ·{' '}
-        <a href="#/admin/audit">Audit log</a>
-      </p>
       <Loaded load={project} retry={reload}>
         {(settings) => <InstallForm settings={settings} />}
       </Loaded>

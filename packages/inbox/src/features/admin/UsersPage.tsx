@@ -27,9 +27,6 @@ export function UsersPage() {
   return (
     <div class="page">
       <h1>Staff</h1>
-      <p>
-        What staff and keys did is in the <a href="#/admin/audit">Audit log</a>.
-      </p>
       {action.error && <ErrorNote error={action.error} />}
       <Loaded load={users} retry={reload}>
         {(list) => (
