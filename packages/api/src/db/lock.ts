@@ -56,7 +56,15 @@ function breakStaleLock(lockPath: string, stale: { pid: number; id: string }): v
   } catch (error) {
     if (code(error) !== 'EEXIST') throw error;
     // Another process is breaking it. A breaker left by a process that died midway is cleared.
-    const owner = Number.parseInt(fs.readFileSync(breaker, 'utf8'), 10);
+    let text: string;
+    try {
+      text = fs.readFileSync(breaker, 'utf8');
+    } catch (readError) {
+      // The other process finished and removed its breaker in between: start over.
+      if (code(readError) === 'ENOENT') return;
+      throw readError;
+    }
+    const owner = Number.parseInt(text, 10);
     if (Number.isInteger(owner) && !isRunning(owner)) fs.rmSync(breaker, { force: true });
     return;
   }
