@@ -1,7 +1,8 @@
 /**
  * The load client of `pnpm bench`, run in a process of its own: autocannon POSTs batches of new
  * responses (a fresh UUID and score per item, per request) to a URL and prints one JSON line with
- * the result. Arguments: one JSON object {url, key, surveyId, perRequest, connections, seconds}.
+ * the result, with the failed answers counted by status and problem code. Arguments: one JSON
+ * object {url, key, surveyId, perRequest, connections, seconds}.
  */
 import autocannon from 'autocannon';
 
@@ -31,6 +32,18 @@ function body(): string {
   return JSON.stringify({ key: options.key, responses });
 }
 
+// "503 unavailable" → how many answers of that kind: what the bench prints beside "failed".
+const failures: Record<string, number> = {};
+function countFailure(status: number, body: string) {
+  if (status >= 200 && status < 300) return;
+  let code = '';
+  try {
+    code = String((JSON.parse(body) as { code?: unknown }).code ?? '');
+  } catch {}
+  const kind = `${status}${code ? ` ${code}` : ''}`;
+  failures[kind] = (failures[kind] ?? 0) + 1;
+}
+
 const result = await autocannon({
   url: options.url,
   connections: options.connections,
@@ -40,6 +53,7 @@ const result = await autocannon({
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
       setupRequest: (request) => ({ ...request, body: body() }),
+      onResponse: (status, responseBody) => countFailure(status, responseBody),
     },
   ],
 });
@@ -53,5 +67,6 @@ console.log(
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     seconds: result.duration,
+    failures,
   }),
 );

@@ -143,6 +143,8 @@ export interface LoadResult {
   max: number;
   non2xx: number;
   errors: number;
+  /** Failed answers by status and problem code, e.g. {"503 unavailable": 12}. */
+  failures: Record<string, number>;
 }
 
 /** Runs the autocannon load client (bench/load.ts) in its own process against `url`. */

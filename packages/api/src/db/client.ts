@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -9,6 +8,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { attachCatalog, type Catalog } from '../services/catalog.ts';
 import { lockDataDir } from './lock.ts';
+import { postgresPinger } from './ping.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -24,7 +24,11 @@ export interface Database {
   catalog: Catalog;
   /** Applies the committed SQL migrations that have not run yet. */
   migrate(): Promise<void>;
-  /** Resolves when the database answers a query. */
+  /**
+   * Resolves when the database answers. Postgres: over a connection outside the pool (ping.ts).
+   * PGlite runs in this process and cannot be unreachable: resolves while it is open, without
+   * queueing behind running statements.
+   */
   ping(): Promise<void>;
   /**
    * Runs raw SQL with $1… parameters (tools, tests and benchmarks; the app uses drizzle). SQL that
@@ -73,6 +77,7 @@ async function openPostgres(url: string): Promise<Database> {
     connection: { application_name: 'closeloop', jit: 'off', statement_timeout: 30_000 },
   });
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  const pinger = postgresPinger(url);
   // LISTEN holds a connection of its own (outside the pool), opened on the catalog's first use.
   const catalog = attachCatalog(db, async (channel, onNotify, onListen) => {
     const { unlisten } = await client.listen(channel, onNotify, onListen);
@@ -83,9 +88,7 @@ async function openPostgres(url: string): Promise<Database> {
     driver: 'postgres',
     catalog,
     migrate: () => migratePostgres(db as never, { migrationsFolder }),
-    ping: async () => {
-      await db.execute(sql`select 1`);
-    },
+    ping: pinger.ping,
     query: async <Row>(text: string, params: unknown[] = []) => {
       try {
         return (await client.unsafe(text, toParams(params) as never[])) as unknown as Row[];
@@ -95,6 +98,7 @@ async function openPostgres(url: string): Promise<Database> {
     },
     close: async () => {
       await catalog.close();
+      await pinger.close();
       await client.end({ timeout: 5 });
     },
   };
@@ -119,7 +123,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     catalog,
     migrate: () => migratePglite(db as never, { migrationsFolder }),
     ping: async () => {
-      await client.query('select 1');
+      if (client.closed) throw new Error('The embedded database is closed');
     },
     query: async <Row>(text: string, params: unknown[] = []) => {
       try {

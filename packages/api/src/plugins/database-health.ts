@@ -4,7 +4,10 @@ import { sendDatabaseUnavailable } from './problems.ts';
 
 /** How long a request may go unanswered before the database is checked, in milliseconds. */
 const checkAfterMs = 1000;
-/** How long a check of the database may take before it counts as unreachable. */
+/**
+ * How long a check of the database may take before it counts as unreachable. The check has a
+ * connection of its own (db/ping.ts), so it does not wait for the pool a busy app keeps full.
+ */
 const probeTimeoutMs = 600;
 
 export interface DatabaseHealth {
@@ -35,6 +38,20 @@ export function answerUnavailable(request: FastifyRequest, reply: FastifyReply) 
 }
 
 /**
+ * A request answered 503 while its handler still waits on the database: when the handler ends
+ * (its query failed, or came back after all), Fastify reports its answer or error as a warning
+ * ("Reply was already sent") or an error. The client has its answer and will send again, so
+ * those reports go to debug; the reply's other log lines are kept.
+ */
+function quietLateAnswer(reply: FastifyReply) {
+  const log = reply.log;
+  reply.log = Object.assign(Object.create(log) as typeof log, {
+    warn: log.debug.bind(log),
+    error: log.debug.bind(log),
+  });
+}
+
+/**
  * The database's reachability, so that an outage is answered quickly with 503 and Retry-After
  * (the widget keeps the answers and sends them again) instead of hanging requests, and service
  * resumes by itself once the database is back.
@@ -47,7 +64,9 @@ export const databaseHealthPlugin = fp(
 
     const check = () => {
       running ??= new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), probeTimeoutMs);
+        // setImmediate: an answer already on the socket is read first, even when a busy event
+        // loop runs this timer late.
+        const timer = setTimeout(() => setImmediate(() => resolve(false)), probeTimeoutMs);
         app.database.ping().then(
           () => {
             clearTimeout(timer);
@@ -97,7 +116,10 @@ export const databaseHealthPlugin = fp(
       }
       const timer = setTimeout(async () => {
         if (reply.sent || reply.raw.headersSent) return;
-        if (!(await check())) answerUnavailable(request, reply);
+        if (await check()) return;
+        if (reply.sent || reply.raw.headersSent) return;
+        quietLateAnswer(reply);
+        answerUnavailable(request, reply);
       }, checkAfterMs);
       timer.unref();
       pending.set(request, timer);
