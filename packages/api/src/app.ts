@@ -18,6 +18,7 @@ import { openApiPlugin } from './plugins/openapi.ts';
 import { problemsPlugin } from './plugins/problems.ts';
 import { parseQuery } from './plugins/query-string.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { readDatabasePlugin } from './plugins/read-database.ts';
 import { redisPlugin } from './plugins/redis.ts';
 import { requestIdOf, requestIdPlugin } from './plugins/request-id.ts';
 import { retentionJobPlugin } from './plugins/retention-job.ts';
@@ -109,6 +110,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(databasePlugin, { database: options.database });
   await app.register(databaseHealthPlugin);
   await app.register(authPlugin);
+  await app.register(readDatabasePlugin);
   await app.register(catalogPlugin);
   await app.register(mailerPlugin);
   await app.register(deliveryWorkerPlugin, { enabled: options.deliveryWorker ?? true });

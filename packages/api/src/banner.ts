@@ -6,6 +6,8 @@ export interface BannerFacts extends StartOverview {
   url: string;
   /** How the database is described: `embedded (<data dir>)` or `PostgreSQL`. */
   database: string;
+  /** Where the read replica is (host and database, never credentials), when DATABASE_READ_URL is set. */
+  readReplica?: string | undefined;
   /** The demo project's secret key, on the start that created it (it is shown once). */
   createdSecretKey: string | undefined;
 }
@@ -17,6 +19,9 @@ export function startBanner(facts: BannerFacts): string[] {
   lines.push('');
   lines.push(`  Closeloop is running at ${url}`);
   lines.push(`  Database: ${facts.database}`);
+  if (facts.readReplica) {
+    lines.push(`  Read replica: ${facts.readReplica} (metrics, segments, response lists and exports)`);
+  }
   if (demo) {
     lines.push(`  Demo page:     ${url}/demo`);
     lines.push(`  Public key:    ${demo.publicKey}`);

@@ -59,6 +59,11 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** postgres://… — without it Closeloop runs on the embedded database (PGlite). */
   DATABASE_URL: optionalUrl(/^postgres(ql)?$/),
+  /**
+   * postgres://… of a read replica of DATABASE_URL (needs DATABASE_URL): metrics, segments, response
+   * lists, counts and exports read from it.
+   */
+  DATABASE_READ_URL: optionalUrl(/^postgres(ql)?$/),
   CLOSELOOP_DATA_DIR: z.string().min(1).default('.closeloop/data'),
   /** The address people and pages reach this server at; defaults to http://HOST:PORT. */
   PUBLIC_URL: optionalUrl(/^https?$/),
@@ -102,6 +107,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** A read replica of `databaseUrl` for reads that tolerate replication lag (see read-database.ts). */
+  databaseReadUrl: string | undefined;
   dataDir: string;
   publicUrl: string | undefined;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
@@ -121,6 +128,10 @@ export interface Config {
   scheduledEmailsIntervalSeconds: number;
 }
 
+/** Why DATABASE_READ_URL alone is refused: a replica is of a PostgreSQL primary. */
+export const readUrlWithoutPrimary =
+  'DATABASE_READ_URL: needs DATABASE_URL (a read replica of PostgreSQL; the embedded database has none)';
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -135,10 +146,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const values = parsed.data;
+  if (values.DATABASE_READ_URL && !values.DATABASE_URL) {
+    throw new ConfigError(`Invalid configuration:\n  ${readUrlWithoutPrimary}`);
+  }
   return Object.freeze({
     port: values.PORT,
     host: values.HOST,
     databaseUrl: values.DATABASE_URL,
+    databaseReadUrl: values.DATABASE_READ_URL,
     dataDir: path.resolve(cwd, values.CLOSELOOP_DATA_DIR),
     publicUrl: values.PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: values.LOG_LEVEL,

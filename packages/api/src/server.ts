@@ -46,6 +46,7 @@ export async function startServer(config: Readonly<Config>, print: (line: string
     ...(await startOverview(database.db)),
     url,
     database: database.driver === 'pglite' ? `embedded (${config.dataDir})` : 'PostgreSQL',
+    readReplica: config.databaseReadUrl ? replicaAddress(config.databaseReadUrl) : undefined,
     createdSecretKey: created?.secretKey,
   });
   for (const line of banner) print(line);
@@ -74,4 +75,10 @@ export async function startServer(config: Readonly<Config>, print: (line: string
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return { app, url, close } satisfies StartedServer;
+}
+
+/** Host and database of a postgres:// URL, without its credentials. */
+function replicaAddress(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.host}${parsed.pathname}`;
 }

@@ -43,6 +43,11 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   /** Data directory of the embedded database; absent = in memory (tests). */
   dataDir?: string | undefined;
+  /**
+   * A read-only connection (Postgres only, e.g. a replica): every transaction is read only, so a
+   * write sent to it by mistake fails loudly; a smaller pool.
+   */
+  readOnly?: boolean | undefined;
 }
 
 /** Raw-query parameters as both drivers take them: dates as ISO text, objects as JSON text. */
@@ -56,17 +61,23 @@ function toParams(params: unknown[]): unknown[] {
 
 const mayWrite = (text: string) => /\b(insert|update|delete|truncate|alter|drop|create|merge)\b/i.test(text);
 
+/** Connections of a read-only pool: its reads are few and long (metrics, exports), not many and short. */
+const readPoolSize = 5;
+const readOnlySettings = { application_name: 'closeloop-read', default_transaction_read_only: true } as const;
+
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 /** Opens the database: Postgres when a URL is given, PGlite otherwise. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl);
+  if (options.readOnly && !options.databaseUrl)
+    throw new Error('A read-only database needs a postgres:// URL');
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.readOnly === true);
   return openPglite(options.dataDir);
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, readOnly = false): Promise<Database> {
   const client = postgres(url, {
-    max: 10,
+    max: readOnly ? readPoolSize : 10,
     // An unreachable database fails a connection within 2 s (the whole handshake), and no statement
     // runs longer than 30 s; requests waiting on a hung server are answered by database-health.ts.
     connect_timeout: 2,
@@ -74,7 +85,12 @@ async function openPostgres(url: string): Promise<Database> {
     // No JIT: on the bench data (1 M responses, 3 M events) it saves nothing on the per-bucket
     // index scans of /v1/metrics, and once plan costs pass the inlining and optimisation
     // thresholds (a few million rows) compiling makes them 15–25 % slower.
-    connection: { application_name: 'closeloop', jit: 'off', statement_timeout: 30_000 },
+    connection: {
+      application_name: 'closeloop',
+      jit: 'off',
+      statement_timeout: 30_000,
+      ...(readOnly ? readOnlySettings : {}),
+    },
   });
   const db = drizzlePostgres({ client, schema }) as unknown as Db;
   const pinger = postgresPinger(url);

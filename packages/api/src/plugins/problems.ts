@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { databaseRetryAfterSeconds, isDatabaseUnreachable } from '../db/unreachable.ts';
 import { ConflictError, type FieldError, ValidationError } from '../errors.ts';
+import { readFromReplica } from './read-database.ts';
 
 const statusCodes = new Map<string, { status: number; code: string; detail?: string }>([
   [
@@ -109,7 +110,8 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
   }
   if (isDatabaseUnreachable(error)) {
     request.log.warn({ err: error }, 'database unreachable');
-    request.server.databaseHealth?.markUnreachable();
+    // The replica being down says nothing of the primary, which every other route needs.
+    if (!readFromReplica(request)) request.server.databaseHealth?.markUnreachable();
     return sendDatabaseUnavailable(request, reply);
   }
   request.log.error({ err: error }, 'request failed');

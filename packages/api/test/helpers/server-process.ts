@@ -11,6 +11,8 @@ const cli = fileURLToPath(new URL('../../bin/closeloop.mjs', import.meta.url));
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** Everything the process has printed so far (stdout and stderr). */
+  output(): string;
 }
 
 /** Starts `closeloop start` with these settings over quiet, loopback defaults. */
@@ -32,7 +34,7 @@ export function startServer(env: Record<string, string>): Promise<ServerProcess>
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Closeloop is running at (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ url: match[1]!, child });
+      if (match) resolve({ url: match[1]!, child, output: () => output });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);

@@ -21,6 +21,6 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       config: { access: 'admin' },
     },
-    async (request) => listAudit(app.db, projectIdOf(request), request.query),
+    async (request) => listAudit(app.readDatabaseFor(request).db, projectIdOf(request), request.query),
   );
 };

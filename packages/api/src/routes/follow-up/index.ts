@@ -167,6 +167,6 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: queueCountsSchema, ...errors },
       },
     },
-    async (request) => queueCounts(app.db, authOf(request), request.query),
+    async (request) => queueCounts(app.readDatabaseFor(request).db, authOf(request), request.query),
   );
 };

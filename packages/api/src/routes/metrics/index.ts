@@ -22,7 +22,7 @@ export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: metricsSchema, ...errors },
       },
     },
-    async (request) => computeMetrics(app.database, projectIdOf(request), request.query),
+    async (request) => computeMetrics(app.readDatabaseFor(request), projectIdOf(request), request.query),
   );
 
   app.get(
@@ -36,6 +36,6 @@ export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: segmentsSchema, ...errors },
       },
     },
-    async (request) => computeSegments(app.database, projectIdOf(request), request.query),
+    async (request) => computeSegments(app.readDatabaseFor(request), projectIdOf(request), request.query),
   );
 };

@@ -30,7 +30,7 @@ export const exportResponsesRoute: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { format, ...filters } = request.query;
       const stream = await exportResponses(
-        app.db,
+        app.readDatabaseFor(request).db,
         projectIdOf(request),
         filters,
         format,

@@ -18,7 +18,13 @@ export const readResponsesRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: responseListSchema, ...errors },
       },
     },
-    async (request) => listResponses(app.db, projectIdOf(request), request.query, request.auth?.userId),
+    async (request) =>
+      listResponses(
+        app.readDatabaseFor(request).db,
+        projectIdOf(request),
+        request.query,
+        request.auth?.userId,
+      ),
   );
 
   app.get(
