@@ -1,5 +1,5 @@
 import type { Activity, ActivityType, Actor } from '@closeloop/shared';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { responseActivity } from '../db/schema/index.ts';
 import type { Auth } from './auth.ts';
@@ -22,19 +22,22 @@ export interface ActivityInput {
 /** Appends activity entries (inside the transaction that made the change). */
 export async function recordActivity(tx: Db | Tx, projectId: string, entries: ActivityInput[]) {
   if (entries.length === 0) return;
-  await tx.insert(responseActivity).values(
-    entries.map((entry) => ({
-      // Time-ordered ids keep the order of entries written in one transaction (same created_at).
-      id: uuidv7(),
-      projectId,
-      responseId: entry.responseId,
-      type: entry.type,
-      actorKind: entry.actor.kind,
-      actorId: entry.actor.id,
-      actorName: entry.actor.name,
-      detail: entry.detail,
-    })),
-  );
+  // One JSON parameter for every entry (many entries when rules apply to a whole ingestion group).
+  await tx.execute(sql`
+    insert into ${responseActivity} (id, project_id, response_id, type, actor_kind, actor_id, actor_name, detail)
+    select a.id, ${projectId}::uuid, a.response_id, a.type, a.actor_kind, a.actor_id, a.actor_name, a.detail
+    from json_to_recordset(${JSON.stringify(
+      entries.map((entry) => ({
+        // Time-ordered ids keep the order of entries written in one transaction (same created_at).
+        id: uuidv7(),
+        response_id: entry.responseId,
+        type: entry.type,
+        actor_kind: entry.actor.kind,
+        actor_id: entry.actor.id,
+        actor_name: entry.actor.name,
+        detail: entry.detail,
+      })),
+    )}::json) as a(id uuid, response_id uuid, type text, actor_kind text, actor_id uuid, actor_name text, detail jsonb)`);
 }
 
 /** The activity of one response (or of several), oldest first. */

@@ -13,6 +13,7 @@ import {
 } from '@closeloop/shared';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
+import { selectRows } from '../db/rows.ts';
 import { followUpRules, responses, staffUsers } from '../db/schema/index.ts';
 import { type ActivityInput, recordActivity } from './activity.ts';
 import { activeStaff } from './staff.ts';
@@ -138,41 +139,52 @@ export async function applyRules(
 
   const resolvedAssignee = await resolveAssignees(tx, projectId, outcomes, roundRobin);
   const now = new Date();
+  // Every response in one statement, its changes as one JSON parameter. The rows are locked
+  // already: this transaction has just inserted them or completed their comment.
+  const changes = [...outcomes].map(([responseId, outcome]) => ({
+    id: responseId,
+    open: outcome.open,
+    due_at:
+      outcome.open && outcome.dueInHours !== null
+        ? new Date(now.getTime() + outcome.dueInHours * 3600_000).toISOString()
+        : null,
+    assignee_id: resolvedAssignee.get(responseId) ?? null,
+    tags: outcome.tags,
+  }));
+  const updated = await selectRows<{
+    id: string;
+    status: string;
+    due_at: string | null;
+    assignee_id: string | null;
+  }>(
+    tx,
+    sql`
+    update ${responses} as r set
+      updated_at = ${now.toISOString()}::timestamptz,
+      follow_up_status = case when c.open and r.follow_up_status = 'none' then 'open' else r.follow_up_status end,
+      due_at = coalesce(r.due_at, c.due_at),
+      assignee_id = coalesce(r.assignee_id, c.assignee_id),
+      tags = case when cardinality(c.tags) > 0
+        then array(select distinct tag from unnest(r.tags || c.tags) as tag order by tag)
+        else r.tags end
+    from json_to_recordset(${JSON.stringify(changes)}::json)
+      as c(id uuid, open boolean, due_at timestamptz, assignee_id uuid, tags text[])
+    where r.project_id = ${projectId} and r.id = c.id
+    returning r.id, r.follow_up_status as status, to_json(r.due_at) #>> '{}' as due_at, r.assignee_id`,
+  );
+  const after = new Map(updated.map((row) => [row.id, row]));
   const activity: ActivityInput[] = [];
   for (const [responseId, outcome] of outcomes) {
-    const assigneeId = resolvedAssignee.get(responseId) ?? null;
-    const dueAt =
-      outcome.open && outcome.dueInHours !== null
-        ? new Date(now.getTime() + outcome.dueInHours * 3600_000)
-        : null;
-    const [updated] = await tx
-      .update(responses)
-      .set({
-        updatedAt: now,
-        ...(outcome.open
-          ? {
-              followUpStatus: sql`case when ${responses.followUpStatus} = 'none' then 'open' else ${responses.followUpStatus} end`,
-            }
-          : {}),
-        ...(dueAt ? { dueAt: sql`coalesce(${responses.dueAt}, ${dueAt.toISOString()}::timestamptz)` } : {}),
-        ...(assigneeId ? { assigneeId: sql`coalesce(${responses.assigneeId}, ${assigneeId}::uuid)` } : {}),
-        ...(outcome.tags.length ? { tags: mergedTags(outcome.tags) } : {}),
-      })
-      .where(and(eq(responses.projectId, projectId), eq(responses.id, responseId)))
-      .returning({
-        status: responses.followUpStatus,
-        dueAt: responses.dueAt,
-        assigneeId: responses.assigneeId,
-      });
+    const row = after.get(responseId);
     for (const { rule } of outcome.rules) {
       activity.push({
         responseId,
         type: 'rule_applied',
         actor: { kind: 'rule', id: rule.id, name: rule.name },
         detail: {
-          status: updated?.status ?? null,
-          dueAt: updated?.dueAt?.toISOString() ?? null,
-          assigneeId: updated?.assigneeId ?? null,
+          status: row?.status ?? null,
+          dueAt: row?.due_at ? new Date(row.due_at).toISOString() : null,
+          assigneeId: row?.assignee_id ?? null,
           addedTags: normalizeTags(rule.effects.addTags),
         },
       });

@@ -12,7 +12,8 @@ import { events, respondents, responses, type Traits } from '../db/schema/index.
 import { ConflictError, type FieldError, ValidationError } from '../errors.ts';
 import { catalogOf, type SurveyKindById } from './catalog.ts';
 import { hashClientAddress } from './client-address.ts';
-import { applyRules } from './follow-up-rules.ts';
+import { applyRules, type RuleRow } from './follow-up-rules.ts';
+import { GroupCommit } from './group-commit.ts';
 import { type IdentityPolicy, identityPolicy, isValidSignature } from './identity.ts';
 import { announce } from './live.ts';
 import { storedContext } from './user-agent.ts';
@@ -290,24 +291,27 @@ export interface CountedBudget {
 const hourMs = 3600_000;
 const dayMs = 24 * hourMs;
 
+/** A new response as the budget sees it: who sent it, from where, when, under which budget. */
+interface BudgetEntry {
+  item: ResponseInput;
+  clientHash: string | null;
+  budget: CountedBudget;
+  now: Date;
+  /** The verified respondent it is stored under, if any. */
+  verifiedRespondentId: string | undefined;
+}
+
 /**
- * Decides which new responses of a batch are over the counted budget (ballot stuffing): per
- * survey, a verified respondent's first `perRespondentPerDay` responses in 24 hours count, and
- * otherwise an address's first `perAddressPerHour` in an hour. Budget keys are locked for the
- * transaction (sorted, so concurrent batches take them in one order), so parallel sends from one
- * address cannot both take the last place.
+ * Decides which new responses are over the counted budget (ballot stuffing): per survey, a
+ * verified respondent's first `perRespondentPerDay` responses in 24 hours count, and otherwise an
+ * address's first `perAddressPerHour` in an hour. Budget keys are locked for the transaction
+ * (sorted, so concurrent transactions take them in one order), so parallel sends from one address
+ * cannot both take the last place. Entries are counted in the order given (the order of arrival).
  */
-async function overBudget(
-  tx: Tx,
-  projectId: string,
-  items: ResponseInput[],
-  budget: CountedBudget,
-  clientHash: string | null,
-  verifiedRespondentOf: (item: ResponseInput) => string | undefined,
-  now: Date,
-): Promise<Set<string>> {
+async function overBudget(tx: Tx, projectId: string, entries: BudgetEntry[]): Promise<Set<string>> {
   const quarantined = new Set<string>();
-  if (budget.perAddressPerHour === 0 || items.length === 0) return quarantined;
+  const budgeted = entries.filter((entry) => entry.budget.perAddressPerHour > 0);
+  if (budgeted.length === 0) return quarantined;
   const stored = new Set(
     (
       await tx
@@ -318,46 +322,55 @@ async function overBudget(
             eq(responses.projectId, projectId),
             inArray(
               responses.id,
-              items.map((item) => item.id),
+              budgeted.map((entry) => entry.item.id),
             ),
           ),
         )
     ).map((row) => row.id),
   );
-  const fresh = items.filter((item) => !stored.has(item.id));
-  const keyOf = (item: ResponseInput) => {
-    const respondentId = verifiedRespondentOf(item);
-    if (respondentId) return `r:${respondentId}:${item.surveyId}`;
-    return clientHash ? `a:${clientHash}:${item.surveyId}` : undefined;
+  const fresh = budgeted.filter((entry) => !stored.has(entry.item.id));
+  const keyOf = (entry: BudgetEntry) => {
+    if (entry.verifiedRespondentId) return `r:${entry.verifiedRespondentId}:${entry.item.surveyId}`;
+    return entry.clientHash ? `a:${entry.clientHash}:${entry.item.surveyId}` : undefined;
   };
   const keys = [...new Set(fresh.map(keyOf).filter((key): key is string => key !== undefined))].sort(
     compareText,
   );
   if (keys.length === 0) return quarantined;
-  for (const key of keys) {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${projectId}:${key}`}, 0))`);
-  }
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${sqlTextArray(
+      keys.map((key) => `${projectId}:${key}`),
+    )}) with ordinality as locks(k, n) order by n`,
+  );
   const used = new Map<string, number>();
-  const surveyIds = [...new Set(fresh.map((item) => item.surveyId))];
-  if (clientHash && keys.some((key) => key.startsWith('a:'))) {
+  const surveyIds = [...new Set(fresh.map((entry) => entry.item.surveyId))];
+  const earliest = (list: BudgetEntry[]) => Math.min(...list.map((entry) => entry.now.getTime()));
+  const byAddress = fresh.filter((entry) => keyOf(entry)?.startsWith('a:'));
+  if (byAddress.length > 0) {
+    const hashes = [...new Set(byAddress.map((entry) => entry.clientHash!))];
     const rows = await tx
-      .select({ surveyId: responses.surveyId, n: sql<number>`count(*)::int` })
+      .select({
+        surveyId: responses.surveyId,
+        clientHash: responses.clientHash,
+        n: sql<number>`count(*)::int`,
+      })
       .from(responses)
       .where(
         and(
           eq(responses.projectId, projectId),
           inArray(responses.surveyId, surveyIds),
-          eq(responses.clientHash, clientHash),
-          sql`${responses.receivedAt} > ${new Date(now.getTime() - hourMs).toISOString()}::timestamptz`,
+          inArray(responses.clientHash, hashes),
+          sql`${responses.receivedAt} > ${new Date(earliest(byAddress) - hourMs).toISOString()}::timestamptz`,
           eq(responses.quarantined, false),
           sql`${responses.identity} <> 'verified'`,
         ),
       )
-      .groupBy(responses.surveyId);
-    for (const row of rows) used.set(`a:${clientHash}:${row.surveyId}`, row.n);
+      .groupBy(responses.surveyId, responses.clientHash);
+    for (const row of rows) used.set(`a:${row.clientHash}:${row.surveyId}`, row.n);
   }
-  const respondentIds = [...new Set(fresh.map(verifiedRespondentOf).filter((id): id is string => !!id))];
-  if (respondentIds.length > 0) {
+  const byRespondent = fresh.filter((entry) => entry.verifiedRespondentId);
+  if (byRespondent.length > 0) {
+    const respondentIds = [...new Set(byRespondent.map((entry) => entry.verifiedRespondentId!))];
     const rows = await tx
       .select({
         respondentId: responses.respondentId,
@@ -371,28 +384,302 @@ async function overBudget(
           inArray(responses.respondentId, respondentIds),
           inArray(responses.surveyId, surveyIds),
           eq(responses.identity, 'verified'),
-          sql`${responses.receivedAt} > ${new Date(now.getTime() - dayMs).toISOString()}::timestamptz`,
+          sql`${responses.receivedAt} > ${new Date(earliest(byRespondent) - dayMs).toISOString()}::timestamptz`,
           eq(responses.quarantined, false),
         ),
       )
       .groupBy(responses.respondentId, responses.surveyId);
     for (const row of rows) used.set(`r:${row.respondentId}:${row.surveyId}`, row.n);
   }
-  for (const item of fresh) {
-    const key = keyOf(item);
+  for (const entry of fresh) {
+    const key = keyOf(entry);
     if (!key) continue;
-    const limit = key.startsWith('r:') ? budget.perRespondentPerDay : budget.perAddressPerHour;
+    const limit = key.startsWith('r:') ? entry.budget.perRespondentPerDay : entry.budget.perAddressPerHour;
     const count = used.get(key) ?? 0;
-    if (count >= limit) quarantined.add(item.id);
+    if (count >= limit) quarantined.add(entry.item.id);
     else used.set(key, count + 1);
   }
   return quarantined;
 }
 
+/** A Postgres text[] parameter (one parameter, however many values). */
+function sqlTextArray(values: string[]) {
+  return sql`${`{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
+}
+
+/** One request's responses, checked and ready to be written (in a group with others). */
+interface PreparedBatch {
+  projectId: string;
+  /** The items as received (blank comments made null), for error paths. */
+  items: ResponseInput[];
+  /** One item per id (duplicates merged), in the order sent. */
+  unique: ResponseInput[];
+  ids: Set<string>;
+  kinds: SurveyKindById;
+  treatment: Map<string, IdentityTreatment>;
+  /** The external ids this batch verifies (a valid signature). */
+  signedIds: Set<string>;
+  clientHash: string | null;
+  now: Date;
+  budget: CountedBudget | undefined;
+}
+
+interface BatchResult {
+  created: string[];
+  completed: string[];
+}
+
+/** The transaction of a group failed because some of its batches reuse stored ids (409 each). */
+class GroupConflict extends Error {
+  constructor(readonly storedIds: Set<string>) {
+    super('Some responses are already stored with another survey or score');
+  }
+}
+
+/** The 409 of one batch: every item whose id is stored with another survey or score. */
+function conflictOf(batch: PreparedBatch, storedIds: Set<string>): ConflictError | undefined {
+  const conflicts: FieldError[] = [];
+  batch.items.forEach((item, index) => {
+    if (!storedIds.has(item.id)) {
+      conflicts.push({
+        path: `responses.${index}.id`,
+        message: 'already stored with another survey or score',
+      });
+    }
+  });
+  if (conflicts.length === 0) return undefined;
+  return new ConflictError(
+    conflicts,
+    'A response with this id is already stored with another survey or score',
+  );
+}
+
 /**
- * Stores a batch of responses exactly once. Resolves only after the transaction has committed.
- * Throws a ValidationError (nothing stored) for unknown surveys and out-of-range scores, and a
- * ConflictError (nothing stored) when an id is already stored with another survey or score.
+ * How each response's identity is treated across a group: as its own batch decided, except that an
+ * unsigned claim never merges into a respondent another batch of the group verifies (exactly as
+ * within one batch).
+ */
+function groupTreatment(batches: PreparedBatch[]): Map<string, IdentityTreatment> {
+  if (batches.length === 1) return batches[0]!.treatment;
+  const signed = new Set(batches.flatMap((batch) => [...batch.signedIds]));
+  const treatment = new Map<string, IdentityTreatment>();
+  for (const batch of batches) {
+    for (const item of batch.unique) {
+      const how = batch.treatment.get(item.id)!;
+      const externalId = item.respondent?.externalId;
+      treatment.set(
+        item.id,
+        how === 'merge-unverified' && externalId && signed.has(externalId) ? 'claim' : how,
+      );
+    }
+  }
+  return treatment;
+}
+
+/**
+ * Writes a group of batches of one project in one transaction: respondents, responses, counted
+ * budget, comments that complete stored responses, follow-up rules, activity and webhook messages,
+ * each as one multi-row statement for the whole group. Throws GroupConflict (after which the
+ * transaction is rolled back) when a stored id is reused for another survey or score.
+ */
+async function writeGroup(tx: Tx, projectId: string, batches: PreparedBatch[], rules: readonly RuleRow[]) {
+  const batchOf = new Map<string, PreparedBatch>();
+  for (const batch of batches) for (const item of batch.unique) batchOf.set(item.id, batch);
+  // In the order sent, so a respondent's later email and traits win over earlier ones; the
+  // upsert sorts its own rows for locking.
+  const arrived = batches.flatMap((batch) => batch.unique);
+  // In id order, so concurrent transactions lock the same rows in the same order.
+  const sorted = [...arrived].sort(byId);
+  const treatment = groupTreatment(batches);
+  const kindOf = (item: ResponseInput) => batchOf.get(item.id)!.kinds.get(item.surveyId)!;
+  const respondentOf = await upsertRespondents(tx, projectId, arrived, treatment);
+  const quarantined = await overBudget(
+    tx,
+    projectId,
+    arrived.flatMap((item) => {
+      const batch = batchOf.get(item.id)!;
+      if (!batch.budget) return [];
+      return [
+        {
+          item,
+          clientHash: batch.clientHash,
+          budget: batch.budget,
+          now: batch.now,
+          verifiedRespondentId:
+            treatment.get(item.id) === 'verified' ? respondentOf.get(item.id)?.id : undefined,
+        },
+      ];
+    }),
+  );
+  // One parameter for the whole group (a JSON array of rows), not one per value: building a
+  // statement of thousands of parameters costs more CPU than the database spends on it.
+  const rows = await selectRows<{ id: string; inserted: boolean }>(
+    tx,
+    sql`
+    insert into ${responses} (project_id, id, survey_id, kind, score, comment, respondent_id, identity,
+      claimed_respondent, context, url, locale, submitted_at, received_at, client_hash, quarantined)
+    select ${projectId}::uuid, r.id, r.survey_id, r.kind, r.score, r.comment, r.respondent_id, r.identity,
+      r.claimed_respondent, r.context, r.url, r.locale, r.submitted_at, r.received_at, r.client_hash,
+      r.quarantined
+    from json_to_recordset(${JSON.stringify(
+      sorted.map((item) => {
+        const { now, clientHash } = batchOf.get(item.id)!;
+        const submittedAt = new Date(item.submittedAt);
+        const identity = identityColumns(item, treatment.get(item.id)!, respondentOf.has(item.id));
+        return {
+          id: item.id,
+          survey_id: item.surveyId,
+          kind: kindOf(item),
+          score: item.score,
+          comment: item.comment ?? null,
+          respondent_id: respondentOf.get(item.id)?.id ?? null,
+          identity: identity.identity,
+          claimed_respondent: identity.claimedRespondent,
+          context: storedContext(item.context),
+          url: item.context.url,
+          locale: item.context.locale ?? null,
+          // A visitor's clock may run ahead; a response is never from the future.
+          submitted_at: (submittedAt > now ? now : submittedAt).toISOString(),
+          received_at: now.toISOString(),
+          client_hash: clientHash,
+          quarantined: quarantined.has(item.id),
+        };
+      }),
+    )}::json) as r(id uuid, survey_id uuid, kind text, score smallint, comment text, respondent_id uuid,
+      identity text, claimed_respondent jsonb, context jsonb, url text, locale text,
+      submitted_at timestamptz, received_at timestamptz, client_hash text, quarantined boolean)
+    -- Locks the stored row, so concurrent sends of one id take their turns; the comment is added
+    -- below. Only when the stored survey and score match: otherwise no row comes back (409).
+    on conflict (project_id, id) do update set
+      respondent_id = coalesce(${responses}.respondent_id, excluded.respondent_id),
+      identity = case when ${responses}.identity = 'anonymous' then excluded.identity else ${responses}.identity end,
+      claimed_respondent = coalesce(${responses}.claimed_respondent, excluded.claimed_respondent)
+    where ${responses}.survey_id = excluded.survey_id and ${responses}.score = excluded.score
+    -- xmax = 0 only on a row this statement inserted (not on one it updated).
+    returning id, (xmax = 0) as inserted`,
+  );
+  if (rows.length !== sorted.length) throw new GroupConflict(new Set(rows.map((row) => row.id)));
+  const subject = (item: ResponseInput) => ({
+    id: item.id,
+    surveyId: item.surveyId,
+    kind: kindOf(item),
+    score: item.score,
+    comment: item.comment ?? null,
+    // Conditions on traits see everything known of the respondent, not only this send; an
+    // unverified claim only its own traits.
+    traits: respondentOf.get(item.id)?.traits ?? item.respondent?.traits ?? {},
+  });
+  const inserted = new Set(rows.filter((row) => row.inserted).map((row) => row.id));
+  // Stored partial responses whose comment arrives now. The first comment wins: this statement
+  // runs after any concurrent send of the same id has committed (the row lock above) and only
+  // fills a comment still missing, so a comment completes a response once, and the rules that
+  // need a comment get their chance once (whether or not another rule already opened it).
+  const completing = sorted.filter((item) => item.comment != null && !inserted.has(item.id));
+  const completedRows =
+    completing.length === 0
+      ? []
+      : await tx
+          .update(responses)
+          .set({
+            comment: sql`case ${responses.id} ${sql.join(
+              completing.map((item) => sql`when ${item.id}::uuid then ${item.comment}`),
+              sql` `,
+            )} end`,
+            updatedAt: sql`now()`,
+          })
+          .where(
+            and(
+              eq(responses.projectId, projectId),
+              inArray(
+                responses.id,
+                completing.map((item) => item.id),
+              ),
+              isNull(responses.comment),
+            ),
+          )
+          // The follow-up as it was before the comment rules below, for the webhook events.
+          .returning({
+            id: responses.id,
+            status: responses.followUpStatus,
+            assigneeId: responses.assigneeId,
+          });
+  const completed = new Map(completedRows.map(({ id, ...before }) => [id, before]));
+  // Quarantined responses open nothing until staff accept them.
+  await applyRules(
+    tx,
+    projectId,
+    sorted.filter((item) => inserted.has(item.id) && !quarantined.has(item.id)).map(subject),
+    { rules },
+  );
+  await applyRules(tx, projectId, sorted.filter((item) => completed.has(item.id)).map(subject), {
+    onlyCommentRules: true,
+    rules,
+  });
+  await enqueueWebhookMessages(tx, projectId, ingestionEvents(inserted, completed));
+  return batches.map(
+    (batch): BatchResult => ({
+      created: batch.unique.filter((item) => inserted.has(item.id)).map((item) => item.id),
+      completed: batch.unique.filter((item) => completed.has(item.id)).map((item) => item.id),
+    }),
+  );
+}
+
+/** SQLSTATE classes of errors a row's own data may cause: data exceptions, constraint violations. */
+const dataErrorClasses = new Set(['22', '23']);
+
+/** Largest group, in responses: a few hundred rows keep every statement's parameters well in bounds. */
+const maxGroupRows = 500;
+
+/** The group commit of each database (one per process and database). */
+const groupCommits = new WeakMap<Db, GroupCommit<PreparedBatch, BatchResult>>();
+
+function groupCommitOf(db: Db): GroupCommit<PreparedBatch, BatchResult> {
+  let groups = groupCommits.get(db);
+  if (!groups) {
+    groups = new GroupCommit<PreparedBatch, BatchResult>(
+      {
+        weight: (batch) => batch.unique.length,
+        // An id at most once per group: two sends of one id take their turns in two transactions.
+        fits: (batch, taken) => !taken.some((other) => [...batch.ids].some((id) => other.ids.has(id))),
+        write: async (batches) => {
+          const projectId = batches[0]!.projectId;
+          const rules = await catalogOf(db).enabledRules(projectId);
+          const results = await withRetry(() =>
+            db.transaction((tx) => writeGroup(tx, projectId, batches, rules)),
+          );
+          // Committed: staff watching the inbox see new responses (and comments that arrived) live.
+          announce(projectId, { type: 'created', responseIds: results.flatMap((result) => result.created) });
+          announce(projectId, {
+            type: 'updated',
+            responseIds: results.flatMap((result) => result.completed),
+          });
+          return results;
+        },
+        culprits: (error, batches) => {
+          if (!(error instanceof GroupConflict)) return undefined;
+          const culprits = new Map<PreparedBatch, Error>();
+          for (const batch of batches) {
+            const conflict = conflictOf(batch, error.storedIds);
+            if (conflict) culprits.set(batch, conflict);
+          }
+          return culprits;
+        },
+        mayBeOneMembers: (error) => dataErrorClasses.has(sqlState(error)?.slice(0, 2) ?? ''),
+      },
+      // Two groups of a project at once: the next one is built and sent while the first commits.
+      { concurrency: 2, maxWeight: maxGroupRows },
+    );
+    groupCommits.set(db, groups);
+  }
+  return groups;
+}
+
+/**
+ * Stores a batch of responses exactly once. Resolves only after the transaction holding it has
+ * committed; concurrent batches of the project are written together (group commit), yet each
+ * succeeds or fails on its own. Throws a ValidationError (nothing stored) for unknown surveys and
+ * out-of-range scores, and a ConflictError (nothing of this batch stored) when an id is already
+ * stored with another survey or score.
  */
 export async function ingestResponses(
   db: Db,
@@ -438,148 +725,26 @@ export async function ingestResponses(
   const unique = mergeDuplicates(items, errors);
   if (errors.length > 0) throw new ValidationError(errors);
 
-  // In id order, so concurrent batches lock the same rows in the same order.
-  const batch = [...unique.values()].sort(byId);
-  const rules = await catalogOf(db).enabledRules(projectId);
+  const batch = [...unique.values()];
   const treatment = classifyIdentities(batch, policy);
+  const signedIds = new Set(
+    batch.filter((item) => treatment.get(item.id) === 'verified').map((item) => item.respondent!.externalId!),
+  );
   const clientHash =
     options.clientAddress !== undefined ? await hashClientAddress(db, options.clientAddress, now) : null;
-  const stored = await withRetry(() =>
-    db.transaction(async (tx) => {
-      // In the order sent, so a respondent's later email and traits win over earlier ones; the
-      // upsert sorts its own rows for locking.
-      const respondentOf = await upsertRespondents(tx, projectId, [...unique.values()], treatment);
-      const quarantined = options.budget
-        ? await overBudget(
-            tx,
-            projectId,
-            [...unique.values()],
-            options.budget,
-            clientHash,
-            (item) => (treatment.get(item.id) === 'verified' ? respondentOf.get(item.id)?.id : undefined),
-            now,
-          )
-        : new Set<string>();
-      const rows = await tx
-        .insert(responses)
-        .values(
-          batch.map((item) => {
-            const submittedAt = new Date(item.submittedAt);
-            return {
-              projectId,
-              id: item.id,
-              surveyId: item.surveyId,
-              kind: kinds.get(item.surveyId)!,
-              score: item.score,
-              comment: item.comment ?? null,
-              respondentId: respondentOf.get(item.id)?.id ?? null,
-              ...identityColumns(item, treatment.get(item.id)!, respondentOf.has(item.id)),
-              context: storedContext(item.context),
-              url: item.context.url,
-              locale: item.context.locale ?? null,
-              // A visitor's clock may run ahead; a response is never from the future.
-              submittedAt: submittedAt > now ? now : submittedAt,
-              receivedAt: now,
-              clientHash,
-              quarantined: quarantined.has(item.id),
-            };
-          }),
-        )
-        .onConflictDoUpdate({
-          target: [responses.projectId, responses.id],
-          // Locks the stored row, so concurrent sends of one id take their turns; the comment is
-          // added below.
-          set: {
-            respondentId: sql`coalesce(${responses.respondentId}, excluded.respondent_id)`,
-            identity: sql`case when ${responses.identity} = 'anonymous' then excluded.identity else ${responses.identity} end`,
-            claimedRespondent: sql`coalesce(${responses.claimedRespondent}, excluded.claimed_respondent)`,
-          },
-          setWhere: sql`${responses.surveyId} = excluded.survey_id and ${responses.score} = excluded.score`,
-        })
-        // xmax = 0 only on a row this statement inserted (not on one it updated).
-        .returning({ id: responses.id, inserted: sql<boolean>`(xmax = 0)` });
-      if (rows.length !== batch.length) {
-        const storedIds = new Set(rows.map((row) => row.id));
-        const conflicts: FieldError[] = [];
-        items.forEach((item, index) => {
-          if (!storedIds.has(item.id)) {
-            conflicts.push({
-              path: `responses.${index}.id`,
-              message: 'already stored with another survey or score',
-            });
-          }
-        });
-        throw new ConflictError(
-          conflicts,
-          'A response with this id is already stored with another survey or score',
-        );
-      }
-      const subject = (item: ResponseInput) => ({
-        id: item.id,
-        surveyId: item.surveyId,
-        kind: kinds.get(item.surveyId)!,
-        score: item.score,
-        comment: item.comment ?? null,
-        // Conditions on traits see everything known of the respondent, not only this send; an
-        // unverified claim only its own traits.
-        traits: respondentOf.get(item.id)?.traits ?? item.respondent?.traits ?? {},
-      });
-      const inserted = new Set(rows.filter((row) => row.inserted).map((row) => row.id));
-      // Stored partial responses whose comment arrives now. The first comment wins: this statement
-      // runs after any concurrent send of the same id has committed (the row lock above) and only
-      // fills a comment still missing, so a comment completes a response once, and the rules that
-      // need a comment get their chance once (whether or not another rule already opened it).
-      const completing = batch.filter((item) => item.comment != null && !inserted.has(item.id));
-      const completedRows =
-        completing.length === 0
-          ? []
-          : await tx
-              .update(responses)
-              .set({
-                comment: sql`case ${responses.id} ${sql.join(
-                  completing.map((item) => sql`when ${item.id}::uuid then ${item.comment}`),
-                  sql` `,
-                )} end`,
-                updatedAt: sql`now()`,
-              })
-              .where(
-                and(
-                  eq(responses.projectId, projectId),
-                  inArray(
-                    responses.id,
-                    completing.map((item) => item.id),
-                  ),
-                  isNull(responses.comment),
-                ),
-              )
-              // The follow-up as it was before the comment rules below, for the webhook events.
-              .returning({
-                id: responses.id,
-                status: responses.followUpStatus,
-                assigneeId: responses.assigneeId,
-              });
-      const completed = new Map(completedRows.map(({ id, ...before }) => [id, before]));
-      // Quarantined responses open nothing until staff accept them.
-      const counted = (item: ResponseInput) => !quarantined.has(item.id);
-      await applyRules(
-        tx,
-        projectId,
-        batch.filter((item) => inserted.has(item.id) && counted(item)).map(subject),
-        { rules },
-      );
-      await applyRules(tx, projectId, batch.filter((item) => completed.has(item.id)).map(subject), {
-        onlyCommentRules: true,
-        rules,
-      });
-      await enqueueWebhookMessages(tx, projectId, ingestionEvents(inserted, completed));
-      return { created: [...inserted], completed: [...completed.keys()] };
-    }),
-  );
-  // Committed: staff watching the inbox see new responses (and comments that arrived) live.
-  announce(projectId, { type: 'created', responseIds: stored.created });
-  announce(projectId, { type: 'updated', responseIds: stored.completed });
-  // Every id is stored (a conflict above rolls the whole batch back); in the order they were sent,
-  // as the batch itself was sorted for locking.
+  await groupCommitOf(db).submit(projectId, {
+    projectId,
+    items,
+    unique: batch,
+    ids: new Set(unique.keys()),
+    kinds,
+    treatment,
+    signedIds,
+    clientHash,
+    now,
+    budget: options.budget,
+  });
+  // Every id is stored (a conflict fails the whole batch); in the order they were sent.
   return [...unique.keys()];
 }
 
