@@ -16,6 +16,12 @@ const options = JSON.parse(process.argv[2] ?? '{}') as {
 };
 
 let sequence = 0;
+let visitors = 0;
+/** A new visitor's address (10.0.0.0/8, one per request). */
+function visitor(): string {
+  visitors++;
+  return `10.${(visitors >> 16) & 255}.${(visitors >> 8) & 255}.${visitors & 255}`;
+}
 function body(): string {
   const responses = [];
   for (let i = 0; i < options.perRequest; i++) {
@@ -52,7 +58,12 @@ const result = await autocannon({
     {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
-      setupRequest: (request) => ({ ...request, body: body() }),
+      // Each request from a visitor of its own (the server trusts the loopback proxy).
+      setupRequest: (request) => ({
+        ...request,
+        body: body(),
+        headers: { ...request.headers, 'x-forwarded-for': visitor() },
+      }),
       onResponse: (status, responseBody) => countFailure(status, responseBody),
     },
   ],

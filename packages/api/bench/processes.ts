@@ -110,7 +110,10 @@ export async function startCloseloop(options: {
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'silent',
-    // One load client on one address: the per-address limit would measure 429s.
+    // The load client is a proxy on loopback: each request names its visitor in X-Forwarded-For
+    // (bench/load.ts), so per-address limits and the counted budget see many visitors, as in real
+    // traffic, not one address that the budget would quarantine.
+    TRUST_PROXY: '127.0.0.1',
     INGEST_RATE_LIMIT: '1000000000',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.dataDir ? { CLOSELOOP_DATA_DIR: options.dataDir } : {}),
