@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.ts';
 
 /**
@@ -16,3 +16,20 @@ export async function selectRows<Row>(db: Db | Tx, query: SQL): Promise<Row[]> {
  */
 export const instantsArray = (instants: Date[]) =>
   `{${instants.map((instant) => `"${instant.toISOString()}"`).join(',')}}`;
+
+/**
+ * `column = any($1::type[])`: membership in a list as ONE parameter (a Postgres array literal), so
+ * the statement's text does not change with the list's length and its prepared form is reused
+ * (drizzle's `inArray` spreads a list into one parameter per value, a new statement per length).
+ * Values are quoted and escaped as the array literal syntax requires.
+ */
+export function anyOf(column: SQLWrapper, values: readonly string[], type: 'uuid' | 'text') {
+  const literal = arrayLiteral(values);
+  return type === 'uuid'
+    ? sql`${column} = any(${literal}::uuid[])`
+    : sql`${column} = any(${literal}::text[])`;
+}
+
+/** A Postgres array literal of text values (one parameter; cast it to the array type wanted). */
+export const arrayLiteral = (values: readonly string[]) =>
+  `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;

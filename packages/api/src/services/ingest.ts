@@ -4,10 +4,16 @@
  * stored (or was already) or nothing is.
  */
 
-import { type EventInput, isValidScore, type ResponseInput, scoreRanges } from '@closeloop/shared';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import {
+  type EventInput,
+  type FollowUpStatus,
+  isValidScore,
+  type ResponseInput,
+  scoreRanges,
+} from '@closeloop/shared';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { selectRows } from '../db/rows.ts';
+import { anyOf, arrayLiteral, selectRows } from '../db/rows.ts';
 import { events, respondents, responses, type Traits } from '../db/schema/index.ts';
 import { ConflictError, type FieldError, ValidationError } from '../errors.ts';
 import { catalogOf, type SurveyKindById } from './catalog.ts';
@@ -320,9 +326,10 @@ async function overBudget(tx: Tx, projectId: string, entries: BudgetEntry[]): Pr
         .where(
           and(
             eq(responses.projectId, projectId),
-            inArray(
+            anyOf(
               responses.id,
               budgeted.map((entry) => entry.item.id),
+              'uuid',
             ),
           ),
         )
@@ -338,9 +345,7 @@ async function overBudget(tx: Tx, projectId: string, entries: BudgetEntry[]): Pr
   );
   if (keys.length === 0) return quarantined;
   await tx.execute(
-    sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${sqlTextArray(
-      keys.map((key) => `${projectId}:${key}`),
-    )}) with ordinality as locks(k, n) order by n`,
+    sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${arrayLiteral(keys.map((key) => `${projectId}:${key}`))}::text[]) with ordinality as locks(k, n) order by n`,
   );
   const used = new Map<string, number>();
   const surveyIds = [...new Set(fresh.map((entry) => entry.item.surveyId))];
@@ -358,8 +363,8 @@ async function overBudget(tx: Tx, projectId: string, entries: BudgetEntry[]): Pr
       .where(
         and(
           eq(responses.projectId, projectId),
-          inArray(responses.surveyId, surveyIds),
-          inArray(responses.clientHash, hashes),
+          anyOf(responses.surveyId, surveyIds, 'uuid'),
+          anyOf(responses.clientHash, hashes, 'text'),
           sql`${responses.receivedAt} > ${new Date(earliest(byAddress) - hourMs).toISOString()}::timestamptz`,
           eq(responses.quarantined, false),
           sql`${responses.identity} <> 'verified'`,
@@ -381,8 +386,8 @@ async function overBudget(tx: Tx, projectId: string, entries: BudgetEntry[]): Pr
       .where(
         and(
           eq(responses.projectId, projectId),
-          inArray(responses.respondentId, respondentIds),
-          inArray(responses.surveyId, surveyIds),
+          anyOf(responses.respondentId, respondentIds, 'uuid'),
+          anyOf(responses.surveyId, surveyIds, 'uuid'),
           eq(responses.identity, 'verified'),
           sql`${responses.receivedAt} > ${new Date(earliest(byRespondent) - dayMs).toISOString()}::timestamptz`,
           eq(responses.quarantined, false),
@@ -400,11 +405,6 @@ async function overBudget(tx: Tx, projectId: string, entries: BudgetEntry[]): Pr
     else used.set(key, count + 1);
   }
   return quarantined;
-}
-
-/** A Postgres text[] parameter (one parameter, however many values). */
-function sqlTextArray(values: string[]) {
-  return sql`${`{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
 }
 
 /** One request's responses, checked and ready to be written (in a group with others). */
@@ -578,31 +578,17 @@ async function writeGroup(tx: Tx, projectId: string, batches: PreparedBatch[], r
   const completedRows =
     completing.length === 0
       ? []
-      : await tx
-          .update(responses)
-          .set({
-            comment: sql`case ${responses.id} ${sql.join(
-              completing.map((item) => sql`when ${item.id}::uuid then ${item.comment}`),
-              sql` `,
-            )} end`,
-            updatedAt: sql`now()`,
-          })
-          .where(
-            and(
-              eq(responses.projectId, projectId),
-              inArray(
-                responses.id,
-                completing.map((item) => item.id),
-              ),
-              isNull(responses.comment),
-            ),
-          )
-          // The follow-up as it was before the comment rules below, for the webhook events.
-          .returning({
-            id: responses.id,
-            status: responses.followUpStatus,
-            assigneeId: responses.assigneeId,
-          });
+      : await selectRows<{ id: string; status: FollowUpStatus; assigneeId: string | null }>(
+          tx,
+          sql`
+          update ${responses} as r set comment = c.comment, updated_at = now()
+          from json_to_recordset(${JSON.stringify(
+            completing.map((item) => ({ id: item.id, comment: item.comment })),
+          )}::json) as c(id uuid, comment text)
+          where r.project_id = ${projectId} and r.id = c.id and r.comment is null
+          -- The follow-up as it was before the comment rules below, for the webhook events.
+          returning r.id, r.follow_up_status as status, r.assignee_id as "assigneeId"`,
+        );
   const completed = new Map(completedRows.map(({ id, ...before }) => [id, before]));
   // Quarantined responses open nothing until staff accept them.
   await applyRules(

@@ -3,12 +3,13 @@
  * inside the transaction that makes the change, so a message exists exactly when its change does.
  */
 import { type ResponseRecord, responseRecordSchema, type WebhookEventType } from '@closeloop/shared';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Tx } from '../db/client.ts';
+import { anyOf } from '../db/rows.ts';
 import { responses, webhookEndpoints, webhookMessages } from '../db/schema/index.ts';
 import { selectRecords, toResponseRecord } from './responses.ts';
-import { enqueueFollowUpEmails } from './staff-notifications.ts';
+import { enqueueFollowUpEmails, mayEmailStaff } from './staff-notifications.ts';
 import { uuidv7 } from './uuid7.ts';
 
 export interface WebhookEvent {
@@ -29,7 +30,8 @@ export function responseJson(record: ResponseRecord): unknown {
  * Queues a message per event and subscribed, enabled endpoint of the project, and the staff
  * emails follow-up events cause (services/staff-notifications.ts). Call it inside the
  * transaction of the change, after the change: the response is read as that transaction sees it.
- * Costs one query when the project has no endpoints and the events are no follow-up events.
+ * Costs one query when no endpoint subscribes to the events and they are no follow-up events, and
+ * two when they are but nobody is to be emailed (responses are read only for someone to tell).
  */
 export async function enqueueWebhookMessages(tx: Tx | Db, projectId: string, events: WebhookEvent[]) {
   if (events.length === 0) return;
@@ -40,13 +42,26 @@ export async function enqueueWebhookMessages(tx: Tx | Db, projectId: string, eve
   // Follow-up events may also email staff (an assignee, those who want new follow-ups at once).
   const emailed = (event: WebhookEvent) =>
     event.type === 'followup.assigned' || event.type === 'followup.opened';
-  const wanted = events.filter(
-    (event) => emailed(event) || endpoints.some((endpoint) => endpoint.events.includes(event.type)),
-  );
+  const subscribed = (event: WebhookEvent) =>
+    endpoints.some((endpoint) => endpoint.events.includes(event.type));
+  const wanted = events.filter((event) => emailed(event) || subscribed(event));
   if (wanted.length === 0) return;
+  // Only staff emails could follow: whole responses are read only if someone may get one.
+  if (
+    !wanted.some(subscribed) &&
+    !(await mayEmailStaff(
+      tx,
+      projectId,
+      wanted.map((event) => ({
+        type: event.type as 'followup.assigned' | 'followup.opened',
+        responseId: event.responseId,
+      })),
+    ))
+  )
+    return;
   const ids = [...new Set(wanted.map((event) => event.responseId))];
   const rows = await selectRecords(tx as Db).where(
-    and(eq(responses.projectId, projectId), inArray(responses.id, ids)),
+    and(eq(responses.projectId, projectId), anyOf(responses.id, ids, 'uuid')),
   );
   const recordById = new Map(rows.map((row) => [row.response.id, toResponseRecord(row as never)]));
   const timestamp = new Date().toISOString();
@@ -58,13 +73,14 @@ export async function enqueueWebhookMessages(tx: Tx | Db, projectId: string, eve
     if (event.type === 'followup.assigned' || event.type === 'followup.opened') {
       emails.push({ type: event.type, response: record });
     }
+    const to = endpoints.filter((endpoint) => endpoint.events.includes(event.type));
+    if (to.length === 0) continue;
     const body = JSON.stringify({
       type: event.type,
       timestamp,
       data: { response: responseJson(record), ...event.data },
     });
-    for (const endpoint of endpoints) {
-      if (!endpoint.events.includes(event.type)) continue;
+    for (const endpoint of to) {
       messages.push({
         projectId,
         id: uuidv7(),
