@@ -99,10 +99,12 @@ describe.each(databaseTargets())('hostile clients on $name', (target) => {
       ...Array.from({ length: hostileClients }, (_, index) => attacker(index)),
     ]);
     expect(visitor.statuses.length).toBeGreaterThan(5);
-    expect(visitor.statuses.every((status) => status === 202)).toBe(true);
+    expect(visitor.statuses.filter((status) => status !== 202)).toEqual([]);
     expect(Math.max(...visitor.times)).toBeLessThan(1000);
-    // The attackers were refused as bad requests, never with a server error.
+    // The attackers were refused as bad requests (or, once they had sent enough, rate limited),
+    // never with a server error.
     expect(hostileStatuses.length).toBeGreaterThan(hostileClients);
-    expect(hostileStatuses.every((status) => status === 400 || status === 413)).toBe(true);
+    expect(hostileStatuses.filter((status) => ![400, 413, 429].includes(status))).toEqual([]);
+    expect(hostileStatuses.filter((status) => status === 400 || status === 413).length).toBeGreaterThan(0);
   }, 60_000);
 });
