@@ -113,7 +113,7 @@ export class GroupCommit<Member, Result> {
     while (members.length > 0) {
       try {
         const results = await this.writer.write(members.map((waiting) => waiting.member));
-        members.forEach((waiting, index) => waiting.resolve(results[index]!));
+        for (const [index, waiting] of members.entries()) waiting.resolve(results[index]!);
         return;
       } catch (error) {
         const culprits = this.writer.culprits(
