@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { aResponse, databaseTargets, type TestProject, useTestApp } from './helpers/app.ts';
+import { aResponse, anEvent, databaseTargets, type TestProject, useTestApp } from './helpers/app.ts';
 
 describe.each(databaseTargets())('group commit on $name', (target) => {
   const ctx = useTestApp(target);
@@ -125,5 +125,34 @@ describe.each(databaseTargets())('group commit on $name', (target) => {
     const respondent = await ctx.asKey(p.secretKey, { method: 'GET', url: '/v1/respondents/customer-7' });
     expect(respondent.statusCode, respondent.body).toBe(200);
     expect(respondent.json()).toMatchObject({ email: 'real@customer.example', verified: true });
+  });
+
+  it('stores concurrent requests of events together, each id once, and counts each impression once', async () => {
+    const p = await ctx.newProject();
+    const shared = anEvent(p.surveyIds.nps);
+    const batches = Array.from({ length: 20 }, (_, i) => [
+      shared,
+      anEvent(p.surveyIds.nps, { type: i % 4 === 0 ? 'dismissed' : 'shown' }),
+    ]);
+    const replies = await Promise.all(batches.map((batch) => ctx.sendEvents(p, batch)));
+    for (const [i, reply] of replies.entries()) {
+      expect(reply.statusCode, reply.body).toBe(202);
+      expect(reply.json().accepted).toEqual(batches[i]!.map((item) => item.id));
+    }
+    const rows = await ctx.database.query<{ id: string; xmin: string; type: string }>(
+      'select id, type, xmin::text as xmin from events where project_id = $1',
+      [p.projectId],
+    );
+    expect(rows).toHaveLength(21);
+    expect(new Set(rows.map((row) => row.xmin)).size).toBeLessThan(20);
+    const [rollup] = await ctx.database.query<{ shown: number; dismissed: number }>(
+      `select coalesce(sum(shown), 0)::int as shown, coalesce(sum(dismissed), 0)::int as dismissed
+       from event_rollups where project_id = $1`,
+      [p.projectId],
+    );
+    expect(rollup).toEqual({
+      shown: rows.filter((row) => row.type === 'shown').length,
+      dismissed: rows.filter((row) => row.type === 'dismissed').length,
+    });
   });
 });

@@ -734,7 +734,52 @@ export async function ingestResponses(
   return [...unique.keys()];
 }
 
-/** Stores a batch of widget events exactly once (a resent event id is ignored). */
+/** One request's events, checked, as rows to insert. */
+interface EventRow {
+  id: string;
+  survey_id: string;
+  type: string;
+  at: string;
+}
+
+/** The group commit of events, per database: concurrent requests' events in one insert. */
+const eventGroupCommits = new WeakMap<Db, GroupCommit<{ projectId: string; rows: EventRow[] }, void>>();
+
+function eventGroupCommitOf(db: Db) {
+  let groups = eventGroupCommits.get(db);
+  if (!groups) {
+    groups = new GroupCommit<{ projectId: string; rows: EventRow[] }, void>(
+      {
+        weight: (batch) => batch.rows.length,
+        // A resent id is ignored by the insert itself, in one group or across groups.
+        fits: () => true,
+        write: async (batches) => {
+          // In id order, so concurrent inserts lock the same index entries in the same order.
+          const rows = batches.flatMap((batch) => batch.rows).sort(byId);
+          await withRetry(() =>
+            db.execute(sql`
+              insert into ${events} (project_id, id, survey_id, type, at)
+              select ${batches[0]!.projectId}::uuid, e.id, e.survey_id, e.type, e.at
+              from json_to_recordset(${JSON.stringify(rows)}::json)
+                as e(id uuid, survey_id uuid, type text, at timestamptz)
+              on conflict do nothing`),
+          );
+          return batches.map(() => undefined);
+        },
+        culprits: () => undefined,
+        mayBeOneMembers: (error) => dataErrorClasses.has(sqlState(error)?.slice(0, 2) ?? ''),
+      },
+      { concurrency: 2, maxWeight: maxGroupRows },
+    );
+    eventGroupCommits.set(db, groups);
+  }
+  return groups;
+}
+
+/**
+ * Stores a batch of widget events exactly once (a resent event id is ignored). Concurrent batches
+ * of a project are inserted together (group commit); resolves after the commit.
+ */
 export async function ingestEvents(db: Db, projectId: string, items: EventInput[]): Promise<string[]> {
   const kinds = await liveSurveyKinds(db, projectId);
   const errors: FieldError[] = [];
@@ -745,22 +790,17 @@ export async function ingestEvents(db: Db, projectId: string, items: EventInput[
   });
   if (errors.length > 0) throw new ValidationError(errors);
   const now = new Date();
-  await withRetry(() =>
-    db
-      .insert(events)
-      .values(
-        [...items].sort(byId).map((item) => {
-          const at = new Date(item.at);
-          return {
-            projectId,
-            id: item.id,
-            surveyId: item.surveyId,
-            type: item.type,
-            at: at > now ? now : at,
-          };
-        }),
-      )
-      .onConflictDoNothing(),
-  );
+  await eventGroupCommitOf(db).submit(projectId, {
+    projectId,
+    rows: items.map((item) => {
+      const at = new Date(item.at);
+      return {
+        id: item.id,
+        survey_id: item.surveyId,
+        type: item.type,
+        at: (at > now ? now : at).toISOString(),
+      };
+    }),
+  });
   return [...new Set(items.map((item) => item.id))];
 }
