@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { aResponse, anEvent, databaseTargets, type TestProject, useTestApp } from './helpers/app.ts';
+import { anEvent, aResponse, databaseTargets, type TestProject, useTestApp } from './helpers/app.ts';
 
 describe.each(databaseTargets())('group commit on $name', (target) => {
   const ctx = useTestApp(target);
