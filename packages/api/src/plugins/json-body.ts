@@ -33,6 +33,9 @@ export function pathOfUnstorableText(value: unknown): string | null {
   return null;
 }
 
+/** A `\u0000` or surrogate (`\ud800`–`\udfff`) escape; a false alarm (`\\u0000`) only costs a walk. */
+const mayEscapeUnstorable = /\\u(?:0000|[dD][89abcdefABCDEF])/;
+
 const unstorableMessage = 'must be valid Unicode text: no NUL character (U+0000) and no unpaired surrogate';
 
 /** Fastify's parser does not say why a body was refused; plain JSON.parse tells. */
@@ -107,7 +110,9 @@ export const jsonBodyPlugin = fp(
       if (nestsDeeperThan(body, maxJsonDepth)) return done(new Errors.TooDeep(maxJsonDepth));
       parseJson(request, body, (error: Error | null, value?: unknown) => {
         if (error) return done(explainJsonError(error, body));
-        const path = pathOfUnstorableText(value);
+        // The bytes are strict UTF-8, and JSON forbids raw control characters in strings, so
+        // such text can only come from a \u escape: without one, there is nothing to look for.
+        const path = mayEscapeUnstorable.test(body) ? pathOfUnstorableText(value) : null;
         if (path !== null) return done(new ValidationError([{ path, message: unstorableMessage }]));
         done(null, value);
       });

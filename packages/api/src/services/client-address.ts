@@ -40,5 +40,21 @@ async function daySalt(db: Db, now: Date): Promise<string> {
  */
 export async function hashClientAddress(db: Db, address: string, now = new Date()): Promise<string> {
   const salt = await daySalt(db, now);
-  return createHmac('sha256', salt).update(address).digest('hex').slice(0, 32);
+  // A visitor sends several requests (events, then responses): their hash is kept for the day's
+  // salt, a bounded number at a time.
+  let hashes = recentHashes.get(db);
+  if (hashes?.salt !== salt) {
+    hashes = { salt, byAddress: new Map() };
+    recentHashes.set(db, hashes);
+  }
+  let hash = hashes.byAddress.get(address);
+  if (hash === undefined) {
+    hash = createHmac('sha256', salt).update(address).digest('hex').slice(0, 32);
+    if (hashes.byAddress.size >= maxRecentHashes) hashes.byAddress.clear();
+    hashes.byAddress.set(address, hash);
+  }
+  return hash;
 }
+
+const maxRecentHashes = 10_000;
+const recentHashes = new WeakMap<Db, { salt: string; byAddress: Map<string, string> }>();
