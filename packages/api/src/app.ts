@@ -12,6 +12,7 @@ import { connectionsPlugin } from './plugins/connections.ts';
 import { databasePlugin } from './plugins/database.ts';
 import { databaseHealthPlugin } from './plugins/database-health.ts';
 import { deliveryWorkerPlugin } from './plugins/delivery-worker.ts';
+import { embeddedMaintenancePlugin } from './plugins/embedded-maintenance.ts';
 import { jsonBodyPlugin } from './plugins/json-body.ts';
 import { mailerPlugin } from './plugins/mailer.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
@@ -118,6 +119,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     intervalMinutes: config.retentionIntervalMinutes,
     ...(options.now ? { now: options.now } : {}),
   });
+  await app.register(embeddedMaintenancePlugin, { intervalMinutes: 5 });
   await app.register(scheduledEmailsPlugin, {
     intervalSeconds: config.scheduledEmailsIntervalSeconds,
     ...(options.now ? { now: options.now } : {}),

@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { maintainEmbeddedDatabase } from '../services/embedded-maintenance.ts';
+
+export interface EmbeddedMaintenanceOptions {
+  /** Minutes between runs; 0 turns the job off. */
+  intervalMinutes: number;
+}
+
+/**
+ * The embedded database's stand-in for autovacuum and the checkpointer: every interval (not at
+ * start, so short-lived apps never run it), the tables that grew are vacuumed and analyzed and a
+ * checkpoint is taken (services/embedded-maintenance.ts). One run at a time; a failed run is
+ * logged and the next one tries again. Nothing on Postgres, whose own processes do this.
+ */
+export const embeddedMaintenancePlugin = fp(
+  async (app: FastifyInstance, options: EmbeddedMaintenanceOptions) => {
+    if (options.intervalMinutes <= 0 || app.database.driver !== 'pglite') return;
+    let running: Promise<void> | null = null;
+    let closing = false;
+    const run = () => {
+      if (running || closing) return;
+      const started = performance.now();
+      running = maintainEmbeddedDatabase(app.database)
+        .then(({ tables, checkpoint }) => {
+          if (tables.length > 0 || checkpoint) {
+            app.log.info(
+              { tables, checkpoint, ms: Math.round(performance.now() - started) },
+              'database maintained',
+            );
+          }
+        })
+        .catch((error: unknown) =>
+          app.log.error({ err: error }, 'database maintenance failed; retrying next time'),
+        )
+        .finally(() => {
+          running = null;
+        });
+    };
+    let timer: NodeJS.Timeout | undefined;
+    app.addHook('onReady', async () => {
+      timer = setInterval(run, options.intervalMinutes * 60_000);
+      timer.unref();
+    });
+    app.addHook('preClose', async () => {
+      closing = true;
+      clearInterval(timer);
+      await running;
+    });
+  },
+  { name: 'closeloop-embedded-maintenance', dependencies: ['closeloop-database'] },
+);
