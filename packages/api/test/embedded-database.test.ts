@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildApp } from '../src/app.ts';
 import { type Database, openDatabase, pgliteSettings } from '../src/db/client.ts';
 import { maintainEmbeddedDatabase } from '../src/services/embedded-maintenance.ts';
 
@@ -103,5 +104,28 @@ describe('embedded database', () => {
     expect(await checkpointLsn()).toBe(settled);
     expect((await maintainEmbeddedDatabase(database)).checkpoint).toBe(true);
     expect(await checkpointLsn()).not.toBe(settled);
+  });
+
+  it('is maintained by the server every five minutes, and not at start', async () => {
+    await database.query('create table maintenance_by_server (id int primary key)');
+    await database.query('insert into maintenance_by_server select i from generate_series(1, 20000) as i');
+    const reltuples = async () =>
+      (
+        await database.query<{ n: number }>(
+          `select reltuples as n from pg_class where relname = 'maintenance_by_server'`,
+        )
+      )[0]!.n;
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const app = await buildApp({ database, deliveryWorker: false });
+      await app.ready();
+      expect(await reltuples()).toBe(-1);
+      vi.advanceTimersByTime(5 * 60_000);
+      // Closing waits for the run in progress.
+      await app.close();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await reltuples()).toBe(20000);
   });
 });
