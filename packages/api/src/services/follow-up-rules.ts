@@ -77,33 +77,18 @@ interface Outcome {
   rules: { rule: RuleRow; effects: RuleEffects; assigneeId: string | null }[];
 }
 
-/**
- * Applies the project's enabled rules to responses just stored. Every matching rule applies, in
- * `position` order: the follow-up opens if any rule opens it, the earliest due date wins, the first
- * rule that assigns decides the assignee, and tags add up. `onlyCommentRules` re-runs only the rules
- * that need a comment (for a partial response whose comment arrived later).
- */
-export async function applyRules(
-  tx: Tx,
-  projectId: string,
-  subjects: RuleSubject[],
-  options: {
-    onlyCommentRules?: boolean;
-    /** The project's enabled rules in order, when the caller has them (the catalog). */
-    rules?: readonly RuleRow[];
-  } = {},
-) {
-  if (subjects.length === 0) return;
-  let rules =
-    options.rules ??
-    (await tx
-      .select()
-      .from(followUpRules)
-      .where(and(eq(followUpRules.projectId, projectId), eq(followUpRules.enabled, true)))
-      .orderBy(asc(followUpRules.position), asc(followUpRules.createdAt)));
-  if (options.onlyCommentRules) rules = rules.filter((rule) => rule.conditions.hasComment === true);
-  if (rules.length === 0) return;
+/** Every rule that matches each subject, combined: what applying them changes, per response. */
+interface Decided {
+  outcomes: Map<string, Outcome>;
+  /** The response ids each round-robin rule assigns, in order. */
+  roundRobin: Map<string, string[]>;
+}
 
+/**
+ * Every matching rule applies, in `position` order: the follow-up opens if any rule opens it, the
+ * earliest due date wins, the first rule that assigns decides the assignee, and tags add up.
+ */
+function decide(subjects: RuleSubject[], rules: readonly RuleRow[]): Decided {
   const outcomes = new Map<string, Outcome>();
   const roundRobin = new Map<string, string[]>();
   for (const subject of subjects) {
@@ -135,12 +120,114 @@ export async function applyRules(
       outcomes.set(subject.id, outcome);
     }
   }
+  return { outcomes, roundRobin };
+}
+
+/** The project's enabled rules in order (when the caller does not have them from the catalog). */
+async function enabledRules(tx: Tx, projectId: string): Promise<readonly RuleRow[]> {
+  return tx
+    .select()
+    .from(followUpRules)
+    .where(and(eq(followUpRules.projectId, projectId), eq(followUpRules.enabled, true)))
+    .orderBy(asc(followUpRules.position), asc(followUpRules.createdAt));
+}
+
+/** The activity entries of the rules applied to one response, as it is after them. */
+function ruleActivity(
+  responseId: string,
+  outcome: Outcome,
+  after: { status: string | null; dueAt: string | null; assigneeId: string | null },
+): ActivityInput[] {
+  return outcome.rules.map(({ rule }) => ({
+    responseId,
+    type: 'rule_applied' as const,
+    actor: { kind: 'rule' as const, id: rule.id, name: rule.name },
+    detail: {
+      status: after.status,
+      dueAt: after.dueAt,
+      assigneeId: after.assigneeId,
+      addedTags: normalizeTags(rule.effects.addTags),
+    },
+  }));
+}
+
+/** The follow-up a new response starts with, as the rules decided it (see `followUpsOfNew`). */
+export interface NewFollowUp {
+  followUpStatus: 'none' | 'open';
+  dueAt: string | null;
+  assigneeId: string | null;
+  tags: string[];
+  /** The activity to record once the response is stored. */
+  activity: ActivityInput[];
+}
+
+/**
+ * What the rules make of responses about to be inserted, so that they are inserted with their
+ * follow-up already set (rather than inserted, then updated: twice the writing). Resolves
+ * assignees (a round-robin turn is taken here); the caller records `activity` for the responses
+ * it did insert.
+ */
+export async function followUpsOfNew(
+  tx: Tx,
+  projectId: string,
+  subjects: RuleSubject[],
+  rules: readonly RuleRow[],
+): Promise<Map<string, NewFollowUp>> {
+  const result = new Map<string, NewFollowUp>();
+  if (subjects.length === 0 || rules.length === 0) return result;
+  const { outcomes, roundRobin } = decide(subjects, rules);
+  if (outcomes.size === 0) return result;
+  const resolvedAssignee = await resolveAssignees(tx, projectId, outcomes, roundRobin);
+  const now = Date.now();
+  for (const [responseId, outcome] of outcomes) {
+    const followUp = {
+      followUpStatus: outcome.open ? ('open' as const) : ('none' as const),
+      dueAt:
+        outcome.open && outcome.dueInHours !== null
+          ? new Date(now + outcome.dueInHours * 3600_000).toISOString()
+          : null,
+      assigneeId: resolvedAssignee.get(responseId) ?? null,
+      tags: outcome.tags,
+    };
+    result.set(responseId, {
+      ...followUp,
+      activity: ruleActivity(responseId, outcome, {
+        status: followUp.followUpStatus,
+        dueAt: followUp.dueAt,
+        assigneeId: followUp.assigneeId,
+      }),
+    });
+  }
+  return result;
+}
+
+/**
+ * Applies the project's enabled rules to responses already stored (a quarantined response
+ * accepted; a partial response whose comment arrived: `onlyCommentRules` re-runs only the rules
+ * that need a comment). New responses get their follow-up as they are inserted
+ * (`followUpsOfNew`).
+ */
+export async function applyRules(
+  tx: Tx,
+  projectId: string,
+  subjects: RuleSubject[],
+  options: {
+    onlyCommentRules?: boolean;
+    /** The project's enabled rules in order, when the caller has them (the catalog). */
+    rules?: readonly RuleRow[];
+  } = {},
+) {
+  if (subjects.length === 0) return;
+  let rules = options.rules ?? (await enabledRules(tx, projectId));
+  if (options.onlyCommentRules) rules = rules.filter((rule) => rule.conditions.hasComment === true);
+  if (rules.length === 0) return;
+  const { outcomes, roundRobin } = decide(subjects, rules);
   if (outcomes.size === 0) return;
 
   const resolvedAssignee = await resolveAssignees(tx, projectId, outcomes, roundRobin);
   const now = new Date();
   // Every response in one statement, its changes as one JSON parameter. The rows are locked
-  // already: this transaction has just inserted them or completed their comment.
+  // already: this transaction has just accepted them or completed their comment.
   const changes = [...outcomes].map(([responseId, outcome]) => ({
     id: responseId,
     open: outcome.open,
@@ -176,19 +263,13 @@ export async function applyRules(
   const activity: ActivityInput[] = [];
   for (const [responseId, outcome] of outcomes) {
     const row = after.get(responseId);
-    for (const { rule } of outcome.rules) {
-      activity.push({
-        responseId,
-        type: 'rule_applied',
-        actor: { kind: 'rule', id: rule.id, name: rule.name },
-        detail: {
-          status: row?.status ?? null,
-          dueAt: row?.due_at ? new Date(row.due_at).toISOString() : null,
-          assigneeId: row?.assignee_id ?? null,
-          addedTags: normalizeTags(rule.effects.addTags),
-        },
-      });
-    }
+    activity.push(
+      ...ruleActivity(responseId, outcome, {
+        status: row?.status ?? null,
+        dueAt: row?.due_at ? new Date(row.due_at).toISOString() : null,
+        assigneeId: row?.assignee_id ?? null,
+      }),
+    );
   }
   await recordActivity(tx, projectId, activity);
 }

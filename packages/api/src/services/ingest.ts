@@ -16,9 +16,10 @@ import type { Db, Tx } from '../db/client.ts';
 import { anyOf, arrayLiteral, selectRows } from '../db/rows.ts';
 import { events, respondents, responses, type Traits } from '../db/schema/index.ts';
 import { ConflictError, type FieldError, ValidationError } from '../errors.ts';
+import { recordActivity } from './activity.ts';
 import { catalogOf, type SurveyKindById } from './catalog.ts';
 import { hashClientAddress } from './client-address.ts';
-import { applyRules, type RuleRow } from './follow-up-rules.ts';
+import { applyRules, followUpsOfNew, type RuleRow } from './follow-up-rules.ts';
 import { GroupCommit } from './group-commit.ts';
 import { type IdentityPolicy, identityPolicy, isValidSignature } from './identity.ts';
 import { announce } from './live.ts';
@@ -314,27 +315,16 @@ interface BudgetEntry {
  * (sorted, so concurrent transactions take them in one order), so parallel sends from one address
  * cannot both take the last place. Entries are counted in the order given (the order of arrival).
  */
-async function overBudget(tx: Tx, projectId: string, entries: BudgetEntry[]): Promise<Set<string>> {
+async function overBudget(
+  tx: Tx,
+  projectId: string,
+  entries: BudgetEntry[],
+  /** The ids of the entries already stored (a resend counts nothing). */
+  stored: Set<string>,
+): Promise<Set<string>> {
   const quarantined = new Set<string>();
   const budgeted = entries.filter((entry) => entry.budget.perAddressPerHour > 0);
   if (budgeted.length === 0) return quarantined;
-  const stored = new Set(
-    (
-      await tx
-        .select({ id: responses.id })
-        .from(responses)
-        .where(
-          and(
-            eq(responses.projectId, projectId),
-            anyOf(
-              responses.id,
-              budgeted.map((entry) => entry.item.id),
-              'uuid',
-            ),
-          ),
-        )
-    ).map((row) => row.id),
-  );
   const fresh = budgeted.filter((entry) => !stored.has(entry.item.id));
   const keyOf = (entry: BudgetEntry) => {
     if (entry.verifiedRespondentId) return `r:${entry.verifiedRespondentId}:${entry.item.surveyId}`;
@@ -493,6 +483,24 @@ async function writeGroup(tx: Tx, projectId: string, batches: PreparedBatch[], r
   const treatment = groupTreatment(batches);
   const kindOf = (item: ResponseInput) => batchOf.get(item.id)!.kinds.get(item.surveyId)!;
   const respondentOf = await upsertRespondents(tx, projectId, arrived, treatment);
+  // Which ids are stored already (resends): they count for no budget and open nothing anew.
+  const stored = new Set(
+    (
+      await tx
+        .select({ id: responses.id })
+        .from(responses)
+        .where(
+          and(
+            eq(responses.projectId, projectId),
+            anyOf(
+              responses.id,
+              sorted.map((item) => item.id),
+              'uuid',
+            ),
+          ),
+        )
+    ).map((row) => row.id),
+  );
   const quarantined = await overBudget(
     tx,
     projectId,
@@ -510,22 +518,40 @@ async function writeGroup(tx: Tx, projectId: string, batches: PreparedBatch[], r
         },
       ];
     }),
+    stored,
   );
+  const subject = (item: ResponseInput) => ({
+    id: item.id,
+    surveyId: item.surveyId,
+    kind: kindOf(item),
+    score: item.score,
+    comment: item.comment ?? null,
+    // Conditions on traits see everything known of the respondent, not only this send; an
+    // unverified claim only its own traits.
+    traits: respondentOf.get(item.id)?.traits ?? item.respondent?.traits ?? {},
+  });
+  // New responses are inserted with the follow-up the rules give them; quarantined ones open
+  // nothing until staff accept them.
+  const counted = sorted.filter((item) => !stored.has(item.id) && !quarantined.has(item.id));
+  const followUps = await followUpsOfNew(tx, projectId, counted.map(subject), rules);
   // One parameter for the whole group (a JSON array of rows), not one per value: building a
   // statement of thousands of parameters costs more CPU than the database spends on it.
   const rows = await selectRows<{ id: string; inserted: boolean }>(
     tx,
     sql`
     insert into ${responses} (project_id, id, survey_id, kind, score, comment, respondent_id, identity,
-      claimed_respondent, context, url, locale, submitted_at, received_at, client_hash, quarantined)
+      claimed_respondent, context, url, locale, submitted_at, received_at, client_hash, quarantined,
+      follow_up_status, due_at, assignee_id, tags)
     select ${projectId}::uuid, r.id, r.survey_id, r.kind, r.score, r.comment, r.respondent_id, r.identity,
       r.claimed_respondent, r.context, r.url, r.locale, r.submitted_at, r.received_at, r.client_hash,
-      r.quarantined
+      r.quarantined, r.follow_up_status, r.due_at, r.assignee_id,
+      array(select distinct tag from unnest(r.tags) as tag order by tag)
     from json_to_recordset(${JSON.stringify(
       sorted.map((item) => {
         const { now, clientHash } = batchOf.get(item.id)!;
         const submittedAt = new Date(item.submittedAt);
         const identity = identityColumns(item, treatment.get(item.id)!, respondentOf.has(item.id));
+        const followUp = followUps.get(item.id);
         return {
           id: item.id,
           survey_id: item.surveyId,
@@ -543,11 +569,16 @@ async function writeGroup(tx: Tx, projectId: string, batches: PreparedBatch[], r
           received_at: now.toISOString(),
           client_hash: clientHash,
           quarantined: quarantined.has(item.id),
+          follow_up_status: followUp?.followUpStatus ?? 'none',
+          due_at: followUp?.dueAt ?? null,
+          assignee_id: followUp?.assigneeId ?? null,
+          tags: followUp?.tags ?? [],
         };
       }),
     )}::json) as r(id uuid, survey_id uuid, kind text, score smallint, comment text, respondent_id uuid,
       identity text, claimed_respondent jsonb, context jsonb, url text, locale text,
-      submitted_at timestamptz, received_at timestamptz, client_hash text, quarantined boolean)
+      submitted_at timestamptz, received_at timestamptz, client_hash text, quarantined boolean,
+      follow_up_status text, due_at timestamptz, assignee_id uuid, tags text[])
     -- Locks the stored row, so concurrent sends of one id take their turns; the comment is added
     -- below. Only when the stored survey and score match: otherwise no row comes back (409).
     on conflict (project_id, id) do update set
@@ -559,16 +590,6 @@ async function writeGroup(tx: Tx, projectId: string, batches: PreparedBatch[], r
     returning id, (xmax = 0) as inserted`,
   );
   if (rows.length !== sorted.length) throw new GroupConflict(new Set(rows.map((row) => row.id)));
-  const subject = (item: ResponseInput) => ({
-    id: item.id,
-    surveyId: item.surveyId,
-    kind: kindOf(item),
-    score: item.score,
-    comment: item.comment ?? null,
-    // Conditions on traits see everything known of the respondent, not only this send; an
-    // unverified claim only its own traits.
-    traits: respondentOf.get(item.id)?.traits ?? item.respondent?.traits ?? {},
-  });
   const inserted = new Set(rows.filter((row) => row.inserted).map((row) => row.id));
   // Stored partial responses whose comment arrives now. The first comment wins: this statement
   // runs after any concurrent send of the same id has committed (the row lock above) and only
@@ -590,11 +611,20 @@ async function writeGroup(tx: Tx, projectId: string, batches: PreparedBatch[], r
           returning r.id, r.follow_up_status as status, r.assignee_id as "assigneeId"`,
         );
   const completed = new Map(completedRows.map(({ id, ...before }) => [id, before]));
-  // Quarantined responses open nothing until staff accept them.
+  // The rules' activity of the new responses this transaction did insert. A response that was
+  // not stored when checked but is not new now was inserted by another transaction meanwhile; one
+  // stored when checked but inserted now was erased meanwhile: the rules are applied to it now.
+  await recordActivity(
+    tx,
+    projectId,
+    [...followUps].flatMap(([id, followUp]) => (inserted.has(id) ? followUp.activity : [])),
+  );
   await applyRules(
     tx,
     projectId,
-    sorted.filter((item) => inserted.has(item.id) && !quarantined.has(item.id)).map(subject),
+    sorted
+      .filter((item) => inserted.has(item.id) && stored.has(item.id) && !quarantined.has(item.id))
+      .map(subject),
     { rules },
   );
   await applyRules(tx, projectId, sorted.filter((item) => completed.has(item.id)).map(subject), {
