@@ -631,7 +631,11 @@ async function writeGroup(tx: Tx, projectId: string, batches: PreparedBatch[], r
     onlyCommentRules: true,
     rules,
   });
-  await enqueueWebhookMessages(tx, projectId, ingestionEvents(inserted, completed));
+  // New responses' follow-ups are known: the rules decided them (or none matched). Those the
+  // rules were applied to after insertion are read back.
+  const decided = new Map<string, { followUpStatus: string; assigneeId: string | null }>();
+  for (const id of inserted) if (!stored.has(id)) decided.set(id, followUps.get(id) ?? noFollowUp);
+  await enqueueWebhookMessages(tx, projectId, ingestionEvents(inserted, completed, decided));
   return batches.map(
     (batch): BatchResult => ({
       created: batch.unique.filter((item) => inserted.has(item.id)).map((item) => item.id),
@@ -642,6 +646,8 @@ async function writeGroup(tx: Tx, projectId: string, batches: PreparedBatch[], r
 
 /** SQLSTATE classes of errors a row's own data may cause: data exceptions, constraint violations. */
 const dataErrorClasses = new Set(['22', '23']);
+
+const noFollowUp = { followUpStatus: 'none', assigneeId: null };
 
 /** Largest group, in responses: a few hundred rows keep every statement's parameters well in bounds. */
 const maxGroupRows = 500;

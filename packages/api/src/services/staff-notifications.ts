@@ -10,10 +10,9 @@ import {
   type NotificationSettings,
   type ResponseRecord,
 } from '@closeloop/shared';
-import { and, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { anyOf, selectRows } from '../db/rows.ts';
-import { notificationSettings, responses, staffEmails, staffUsers, surveys } from '../db/schema/index.ts';
+import { notificationSettings, staffEmails, staffUsers, surveys } from '../db/schema/index.ts';
 import { Errors, ValidationError } from '../errors.ts';
 import type { Auth } from './auth.ts';
 import { databaseTimeZone } from './time-zones.ts';
@@ -120,49 +119,30 @@ export const settingsOfUser = and(
 );
 
 /**
- * Whether follow-up events may email anyone: someone wants new follow-ups at once, or a response
- * of an "assigned" event has an assignee (who may want to hear of it). One small query, so that a
- * caller can skip reading whole responses when nobody is to be told.
+ * Whether follow-up events may email anyone: an "assigned" event (its assignee may want to hear
+ * of it), or an "opened" one while someone wants new follow-ups at once. At most one small query,
+ * so that a caller can skip reading whole responses when nobody is to be told.
  */
 export async function mayEmailStaff(
   tx: Tx | Db,
   projectId: string,
-  events: { type: 'followup.assigned' | 'followup.opened'; responseId: string }[],
+  events: { type: 'followup.assigned' | 'followup.opened' }[],
 ): Promise<boolean> {
-  const assigned = events
-    .filter((event) => event.type === 'followup.assigned')
-    .map((event) => event.responseId);
-  const opened = events.some((event) => event.type === 'followup.opened');
-  const checks = [
-    opened
-      ? sql`exists (${tx
-          .select({ one: sql`1` })
-          .from(staffUsers)
-          .innerJoin(notificationSettings, settingsOfUser)
-          .where(
-            and(
-              eq(staffUsers.projectId, projectId),
-              isNull(staffUsers.deactivatedAt),
-              eq(notificationSettings.newFollowUps, 'immediately'),
-            ),
-          )})`
-      : undefined,
-    assigned.length > 0
-      ? sql`exists (${tx
-          .select({ one: sql`1` })
-          .from(responses)
-          .where(
-            and(
-              eq(responses.projectId, projectId),
-              anyOf(responses.id, assigned, 'uuid'),
-              isNotNull(responses.assigneeId),
-            ),
-          )})`
-      : undefined,
-  ].filter((check) => check !== undefined);
-  if (checks.length === 0) return false;
-  const [row] = await selectRows<{ yes: boolean }>(tx, sql`select (${sql.join(checks, sql` or `)}) as yes`);
-  return row?.yes === true;
+  if (events.some((event) => event.type === 'followup.assigned')) return true;
+  if (events.length === 0) return false;
+  const [wanted] = await tx
+    .select({ id: staffUsers.id })
+    .from(staffUsers)
+    .innerJoin(notificationSettings, settingsOfUser)
+    .where(
+      and(
+        eq(staffUsers.projectId, projectId),
+        isNull(staffUsers.deactivatedAt),
+        eq(notificationSettings.newFollowUps, 'immediately'),
+      ),
+    )
+    .limit(1);
+  return wanted !== undefined;
 }
 
 /**

@@ -31,7 +31,8 @@ export function responseJson(record: ResponseRecord): unknown {
  * emails follow-up events cause (services/staff-notifications.ts). Call it inside the
  * transaction of the change, after the change: the response is read as that transaction sees it.
  * Costs one query when no endpoint subscribes to the events and they are no follow-up events, and
- * two when they are but nobody is to be emailed (responses are read only for someone to tell).
+ * two when new follow-ups opened but nobody wants to hear of them at once (responses are read only
+ * for someone to tell).
  */
 export async function enqueueWebhookMessages(tx: Tx | Db, projectId: string, events: WebhookEvent[]) {
   if (events.length === 0) return;
@@ -52,10 +53,7 @@ export async function enqueueWebhookMessages(tx: Tx | Db, projectId: string, eve
     !(await mayEmailStaff(
       tx,
       projectId,
-      wanted.map((event) => ({
-        type: event.type as 'followup.assigned' | 'followup.opened',
-        responseId: event.responseId,
-      })),
+      wanted.map((event) => ({ type: event.type as 'followup.assigned' | 'followup.opened' })),
     ))
   )
     return;
@@ -104,9 +102,15 @@ export interface FollowUpBefore {
 /**
  * The events of an ingestion: `response.created` for new responses, `response.updated` for
  * responses whose comment arrived now, and `followup.opened` / `followup.assigned` when the
- * follow-up rules opened or assigned them in the same transaction.
+ * follow-up rules opened or assigned them in the same transaction. For new responses the rules'
+ * outcome is known (`decided`); for the others it is read from the response as the transaction
+ * leaves it.
  */
-export function ingestionEvents(insertedIds: Iterable<string>, completed: Map<string, FollowUpBefore>) {
+export function ingestionEvents(
+  insertedIds: Iterable<string>,
+  completed: Map<string, FollowUpBefore>,
+  decided: Map<string, { followUpStatus: string; assigneeId: string | null }> = new Map(),
+) {
   const events: WebhookEvent[] = [];
   const followUps = (responseId: string, before: FollowUpBefore) => {
     events.push(
@@ -124,7 +128,13 @@ export function ingestionEvents(insertedIds: Iterable<string>, completed: Map<st
   };
   for (const responseId of insertedIds) {
     events.push({ type: 'response.created', responseId });
-    followUps(responseId, { status: 'none', assigneeId: null });
+    const outcome = decided.get(responseId);
+    if (!outcome) {
+      followUps(responseId, { status: 'none', assigneeId: null });
+      continue;
+    }
+    if (outcome.followUpStatus !== 'none') events.push({ type: 'followup.opened', responseId });
+    if (outcome.assigneeId !== null) events.push({ type: 'followup.assigned', responseId });
   }
   for (const [responseId, before] of completed) {
     events.push({ type: 'response.updated', responseId });
