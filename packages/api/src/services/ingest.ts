@@ -338,53 +338,49 @@ async function overBudget(
     sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${arrayLiteral(keys.map((key) => `${projectId}:${key}`))}::text[]) with ordinality as locks(k, n) order by n`,
   );
   const used = new Map<string, number>();
-  const surveyIds = [...new Set(fresh.map((entry) => entry.item.surveyId))];
   const earliest = (list: BudgetEntry[]) => Math.min(...list.map((entry) => entry.now.getTime()));
+  // One index range per (survey, address) or (survey, respondent) pair, each counted on its own
+  // (a lateral subquery per pair): a plain `= any(…)` with GROUP BY lets the planner scan the
+  // whole hour of the project's responses to get them in group order.
+  const pairs = (list: BudgetEntry[], of: (entry: BudgetEntry) => string) => [
+    ...new Map(
+      list.map((entry) => [
+        `${of(entry)}:${entry.item.surveyId}`,
+        { key: of(entry), survey_id: entry.item.surveyId },
+      ]),
+    ).values(),
+  ];
   const byAddress = fresh.filter((entry) => keyOf(entry)?.startsWith('a:'));
   if (byAddress.length > 0) {
-    const hashes = [...new Set(byAddress.map((entry) => entry.clientHash!))];
-    const rows = await tx
-      .select({
-        surveyId: responses.surveyId,
-        clientHash: responses.clientHash,
-        n: sql<number>`count(*)::int`,
-      })
-      .from(responses)
-      .where(
-        and(
-          eq(responses.projectId, projectId),
-          anyOf(responses.surveyId, surveyIds, 'uuid'),
-          anyOf(responses.clientHash, hashes, 'text'),
-          sql`${responses.receivedAt} > ${new Date(earliest(byAddress) - hourMs).toISOString()}::timestamptz`,
-          eq(responses.quarantined, false),
-          sql`${responses.identity} <> 'verified'`,
-        ),
-      )
-      .groupBy(responses.surveyId, responses.clientHash);
-    for (const row of rows) used.set(`a:${row.clientHash}:${row.surveyId}`, row.n);
+    const since = new Date(earliest(byAddress) - hourMs).toISOString();
+    const rows = await selectRows<{ key: string; survey_id: string; n: number }>(
+      tx,
+      sql`
+      select p.key, p.survey_id, (
+        select count(*)::int from ${responses} r
+        where r.project_id = ${projectId} and r.survey_id = p.survey_id and r.client_hash = p.key
+          and r.received_at > ${since}::timestamptz and not r.quarantined and r.identity <> 'verified'
+      ) as n
+      from json_to_recordset(${JSON.stringify(pairs(byAddress, (entry) => entry.clientHash!))}::json)
+        as p(key text, survey_id uuid)`,
+    );
+    for (const row of rows) used.set(`a:${row.key}:${row.survey_id}`, row.n);
   }
   const byRespondent = fresh.filter((entry) => entry.verifiedRespondentId);
   if (byRespondent.length > 0) {
-    const respondentIds = [...new Set(byRespondent.map((entry) => entry.verifiedRespondentId!))];
-    const rows = await tx
-      .select({
-        respondentId: responses.respondentId,
-        surveyId: responses.surveyId,
-        n: sql<number>`count(*)::int`,
-      })
-      .from(responses)
-      .where(
-        and(
-          eq(responses.projectId, projectId),
-          anyOf(responses.respondentId, respondentIds, 'uuid'),
-          anyOf(responses.surveyId, surveyIds, 'uuid'),
-          eq(responses.identity, 'verified'),
-          sql`${responses.receivedAt} > ${new Date(earliest(byRespondent) - dayMs).toISOString()}::timestamptz`,
-          eq(responses.quarantined, false),
-        ),
-      )
-      .groupBy(responses.respondentId, responses.surveyId);
-    for (const row of rows) used.set(`r:${row.respondentId}:${row.surveyId}`, row.n);
+    const since = new Date(earliest(byRespondent) - dayMs).toISOString();
+    const rows = await selectRows<{ key: string; survey_id: string; n: number }>(
+      tx,
+      sql`
+      select p.key, p.survey_id, (
+        select count(*)::int from ${responses} r
+        where r.project_id = ${projectId} and r.respondent_id = p.key::uuid and r.survey_id = p.survey_id
+          and r.identity = 'verified' and r.received_at > ${since}::timestamptz and not r.quarantined
+      ) as n
+      from json_to_recordset(${JSON.stringify(pairs(byRespondent, (entry) => entry.verifiedRespondentId!))}::json)
+        as p(key text, survey_id uuid)`,
+    );
+    for (const row of rows) used.set(`r:${row.key}:${row.survey_id}`, row.n);
   }
   for (const entry of fresh) {
     const key = keyOf(entry);

@@ -75,10 +75,11 @@ export const responses = pgTable(
     index('responses_survey_submitted_idx').on(table.projectId, table.surveyId, table.submittedAt),
     index('responses_follow_up_idx').on(table.projectId, table.followUpStatus, table.dueAt),
     index('responses_respondent_idx').on(table.projectId, table.respondentId),
-    // The per-address budget counts an address's recent responses to a survey.
+    // The per-address budget counts an address's recent counted responses to a survey; those
+    // quarantined over it are left out, so a stuffing address costs the count nothing more.
     index('responses_client_budget_idx')
       .on(table.projectId, table.surveyId, table.clientHash, table.receivedAt)
-      .where(sql`${table.clientHash} is not null`),
+      .where(sql`${table.clientHash} is not null and not ${table.quarantined}`),
     index('responses_quarantine_idx').on(table.projectId, table.receivedAt).where(sql`${table.quarantined}`),
   ],
 );

@@ -1,0 +1,2 @@
+DROP INDEX "responses_client_budget_idx";--> statement-breakpoint
+CREATE INDEX "responses_client_budget_idx" ON "responses" USING btree ("project_id","survey_id","client_hash","received_at") WHERE "responses"."client_hash" is not null and not "responses"."quarantined";
