@@ -471,6 +471,83 @@ describe.each(databaseTargets())('metric buckets across DST changes and month en
     ]);
   });
 
+  it('reads the roll-ups right in zones 5:45 and 5:30 off UTC (Asia/Kathmandu, Asia/Kolkata), as the rows give', async () => {
+    const project = await ctx.newProject();
+    const nps = project.surveyIds.nps;
+    // 2026-03-02 00:00 in Kathmandu (a Monday) is 2026-03-01 18:15 UTC; Nepal has no DST.
+    const weekStart = Date.parse('2026-03-01T18:15:00Z');
+    const week = 7 * 86_400_000;
+    const instants = [
+      // Either side of local midnights and of the week boundary.
+      '2026-03-08T18:14:59.999Z',
+      '2026-03-08T18:15:00.000Z',
+      '2026-03-02T18:14:59.999Z',
+      '2026-03-02T18:15:00.000Z',
+      // Spread over the month, 9 h 47 min apart: every hour and quarter hour of a bucket's ends.
+      ...Array.from({ length: 70 }, (_, i) =>
+        new Date(Date.parse('2026-03-02T17:00:00Z') + i * 587 * 60_000).toISOString(),
+      ),
+    ];
+    await storeHistory(
+      ctx,
+      project,
+      instants.map((submittedAt, i) => aResponse(nps, { submittedAt, score: (i * 7) % 11 })),
+    );
+    const read = async (query: Record<string, string>) => {
+      const reply = await ctx.asKey(project.secretKey, {
+        method: 'GET',
+        url: `/v1/metrics?surveyId=${nps}&${new URLSearchParams(query)}`,
+      });
+      expect(reply.statusCode, reply.body).toBe(200);
+      const body = reply.json();
+      return {
+        buckets: body.buckets.map((b: { start: string; end: string; n: number; score: number | null }) => [
+          b.start,
+          b.end,
+          b.n,
+          b.score,
+        ]) as [string, string, number, number | null][],
+        n: body.total.n as number,
+      };
+    };
+    const to = '2026-03-31T18:15:00Z'; // Apr 1, 00:00 in Kathmandu
+    const weekly = await read({
+      interval: 'week',
+      timezone: 'Asia/Kathmandu',
+      from: '2026-03-01T18:15:00Z',
+      to,
+    });
+    // Hand-worked: five weeks from Monday 00:00 local (18:15 UTC on Sunday), the last clipped to `to`.
+    const starts = [0, 1, 2, 3, 4].map((k) => weekStart + k * week);
+    expect(weekly.buckets.map(([start, end]) => [start, end])).toEqual(
+      starts.map((start, k) => [
+        new Date(start).toISOString(),
+        new Date(k === 4 ? Date.parse(to) : start + week).toISOString(),
+      ]),
+    );
+    expect(weekly.buckets.map(([, , n]) => n)).toEqual(
+      starts.map(
+        (start) =>
+          instants.filter(
+            (at) => Date.parse(at) >= start && Date.parse(at) < Math.min(start + week, Date.parse(to)),
+          ).length,
+      ),
+    );
+    expect(weekly.buckets[0]![2]).toBeGreaterThan(0);
+    expect(weekly.n).toBe(instants.length);
+    // Every interval, in either zone and with a range whose ends are off every slot, equals what
+    // the rows give (a filter that every response matches reads the rows).
+    for (const timezone of ['Asia/Kathmandu', 'Asia/Kolkata']) {
+      for (const interval of ['day', 'week', 'month']) {
+        const query = { interval, timezone, from: '2026-03-01T18:07:30Z', to: '2026-03-31T11:52:10Z' };
+        const fromRollups = await read(query);
+        const fromRows = await read({ ...query, locale: 'en' });
+        expect(fromRollups, `${interval} in ${timezone}`).toEqual(fromRows);
+        expect(fromRollups.n).toBeGreaterThan(60);
+      }
+    }
+  });
+
   it('ends months at local midnight on the last day (Europe/Berlin) and in UTC', async () => {
     const berlin = await buckets(
       [

@@ -1,28 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import { aResponse, databaseTargets, type TestContext, useTestApp } from './helpers/app.ts';
 
-/** The roll-ups of a project and the same counts taken from its rows; equal when they are kept right. */
-async function rollupsAndRows(ctx: TestContext, projectId: string) {
+/** The roll-up levels: table suffix and slot step. */
+const levels = [
+  { suffix: '', step: '15 minutes' },
+  { suffix: '_hours', step: '1 hour' },
+  { suffix: '_days', step: '1 day' },
+] as const;
+
+/**
+ * The roll-ups of a project at one level and the same counts taken from its rows; equal when they
+ * are kept right.
+ */
+async function rollupsAndRows(
+  ctx: TestContext,
+  projectId: string,
+  level: (typeof levels)[number] = levels[0],
+) {
   const [rollups, rows, eventRollups, eventRows] = await Promise.all([
     ctx.database.query<{ key: string; n: number }>(
       `select survey_id || ' ' || to_char(slot at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' ' || score as key,
               responses as n
-       from response_rollups where project_id = $1 and responses <> 0 order by 1`,
+       from response_rollups${level.suffix} where project_id = $1 and responses <> 0 order by 1`,
       [projectId],
     ),
     ctx.database.query<{ key: string; n: number }>(
-      `select survey_id || ' ' || to_char(date_bin('15 minutes', submitted_at, timestamptz '2000-01-01Z') at time zone 'UTC',
+      `select survey_id || ' ' || to_char(date_bin('${level.step}', submitted_at, timestamptz '2000-01-01Z') at time zone 'UTC',
                 'YYYY-MM-DD HH24:MI') || ' ' || score as key, count(*)::int as n
        from responses where project_id = $1 and not quarantined group by 1 order by 1`,
       [projectId],
     ),
     ctx.database.query<{ key: string; shown: number; dismissed: number }>(
       `select survey_id || ' ' || to_char(slot at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as key, shown, dismissed
-       from event_rollups where project_id = $1 and (shown <> 0 or dismissed <> 0) order by 1`,
+       from event_rollups${level.suffix} where project_id = $1 and (shown <> 0 or dismissed <> 0) order by 1`,
       [projectId],
     ),
     ctx.database.query<{ key: string; shown: number; dismissed: number }>(
-      `select survey_id || ' ' || to_char(date_bin('15 minutes', at, timestamptz '2000-01-01Z') at time zone 'UTC',
+      `select survey_id || ' ' || to_char(date_bin('${level.step}', at, timestamptz '2000-01-01Z') at time zone 'UTC',
                 'YYYY-MM-DD HH24:MI') as key,
               count(*) filter (where type = 'shown')::int as shown, count(*) filter (where type = 'dismissed')::int as dismissed
        from events where project_id = $1 group by 1 order by 1`,
@@ -32,10 +46,13 @@ async function rollupsAndRows(ctx: TestContext, projectId: string) {
   return { rollups, rows, eventRollups, eventRows };
 }
 
+/** Every level (quarter hours, hours, days) matches the rows. */
 async function expectKeptRight(ctx: TestContext, projectId: string) {
-  const { rollups, rows, eventRollups, eventRows } = await rollupsAndRows(ctx, projectId);
-  expect(rollups).toEqual(rows);
-  expect(eventRollups).toEqual(eventRows);
+  for (const level of levels) {
+    const { rollups, rows, eventRollups, eventRows } = await rollupsAndRows(ctx, projectId, level);
+    expect(rollups, `response_rollups${level.suffix}`).toEqual(rows);
+    expect(eventRollups, `event_rollups${level.suffix}`).toEqual(eventRows);
+  }
 }
 
 describe.each(databaseTargets())('metrics roll-ups on $name', (target) => {
@@ -96,6 +113,17 @@ describe.each(databaseTargets())('metrics roll-ups on $name', (target) => {
       { key: `${nps} ${slot(0)}`, shown: 2, dismissed: 1 },
       { key: `${nps} ${slot(15)}`, shown: 1, dismissed: 0 },
     ]);
+    // The hour and day levels hold the same counts, summed over their longer slots.
+    for (const level of levels.slice(1)) {
+      const { rollups: coarse, eventRollups: coarseEvents } = await rollupsAndRows(
+        ctx,
+        project.projectId,
+        level,
+      );
+      expect(coarse.reduce((sum, row) => sum + row.n, 0)).toBe(5);
+      expect(coarseEvents.reduce((sum, row) => sum + row.shown, 0)).toBe(3);
+      expect(coarseEvents.reduce((sum, row) => sum + row.dismissed, 0)).toBe(1);
+    }
     await expectKeptRight(ctx, project.projectId);
   });
 
@@ -104,15 +132,29 @@ describe.each(databaseTargets())('metrics roll-ups on $name', (target) => {
     const items = Array.from({ length: 30 }, (_, index) =>
       aResponse(project.surveyIds.nps, {
         score: index % 11,
-        submittedAt: new Date(Date.now() - index * 7 * 60_000).toISOString(),
+        // 97 minutes apart: over two days, across hours and UTC midnights.
+        submittedAt: new Date(Date.now() - index * 97 * 60_000).toISOString(),
       }),
     );
     expect((await post('/v1/responses', { key: project.publicKey, responses: items })).statusCode).toBe(202);
+    const events = Array.from({ length: 12 }, (_, index) => ({
+      id: crypto.randomUUID(),
+      surveyId: project.surveyIds.nps,
+      type: index % 3 === 0 ? 'dismissed' : 'shown',
+      at: new Date(Date.now() - index * 241 * 60_000).toISOString(),
+    }));
+    expect((await post('/v1/events', { key: project.publicKey, events })).statusCode).toBe(202);
+    await expectKeptRight(ctx, project.projectId);
+    // A change of score and of day (and hour, and quarter hour) moves each count at every level.
     await ctx.database.query(
-      `update responses set score = 10, submitted_at = submitted_at - interval '1 hour'
+      `update responses set score = 10, submitted_at = submitted_at - interval '25 hours 15 minutes'
        where project_id = $1 and score < 3`,
       [project.projectId],
     );
+    await expectKeptRight(ctx, project.projectId);
+    await ctx.database.query(`delete from events where project_id = $1 and type = 'dismissed'`, [
+      project.projectId,
+    ]);
     await expectKeptRight(ctx, project.projectId);
     await ctx.database.query(`update responses set tags = '{seen}' where project_id = $1`, [
       project.projectId,
@@ -127,14 +169,47 @@ describe.each(databaseTargets())('metrics roll-ups on $name', (target) => {
       project.projectId,
     ]);
     await expectKeptRight(ctx, project.projectId);
-    const [left] = await ctx.database.query<{ n: number }>(
-      `select coalesce(sum(responses), 0)::int as n from response_rollups where project_id = $1 and score = 5`,
-      [project.projectId],
-    );
-    expect(left!.n).toBe(0);
+    for (const level of levels) {
+      const [left] = await ctx.database.query<{ n: number }>(
+        `select coalesce(sum(responses), 0)::int as n from response_rollups${level.suffix} where project_id = $1 and score = 5`,
+        [project.projectId],
+      );
+      expect(left!.n).toBe(0);
+    }
     await ctx.database.query('delete from responses where project_id = $1 and score > 7', [
       project.projectId,
     ]);
+    await expectKeptRight(ctx, project.projectId);
+  });
+
+  it("lose an erased respondent's responses at every level", async () => {
+    const project = await ctx.newProject();
+    const person = { externalId: `rollup-person-${crypto.randomUUID()}` };
+    const items = Array.from({ length: 8 }, (_, index) =>
+      aResponse(project.surveyIds.nps, {
+        score: index + 2,
+        submittedAt: new Date(Date.now() - index * 353 * 60_000).toISOString(),
+        ...(index % 2 === 0 ? { respondent: person } : {}),
+      }),
+    );
+    expect((await post('/v1/responses', { key: project.publicKey, responses: items })).statusCode).toBe(202);
+    const counted = async () =>
+      Promise.all(
+        levels.map(async (level) => {
+          const [row] = await ctx.database.query<{ n: number }>(
+            `select coalesce(sum(responses), 0)::int as n from response_rollups${level.suffix} where project_id = $1`,
+            [project.projectId],
+          );
+          return row!.n;
+        }),
+      );
+    expect(await counted()).toEqual([8, 8, 8]);
+    const erased = await ctx.asKey(project.secretKey, {
+      method: 'DELETE',
+      url: `/v1/respondents/${person.externalId}`,
+    });
+    expect(erased.statusCode, erased.body).toBe(204);
+    expect(await counted()).toEqual([4, 4, 4]);
     await expectKeptRight(ctx, project.projectId);
   });
 
@@ -145,10 +220,12 @@ describe.each(databaseTargets())('metrics roll-ups on $name', (target) => {
         .statusCode,
     ).toBe(202);
     await ctx.database.query('delete from projects where id = $1', [project.projectId]);
-    const [left] = await ctx.database.query<{ n: number }>(
-      'select count(*)::int as n from response_rollups where project_id = $1',
-      [project.projectId],
-    );
-    expect(left!.n).toBe(0);
+    for (const level of levels) {
+      const [left] = await ctx.database.query<{ n: number }>(
+        `select count(*)::int as n from response_rollups${level.suffix} where project_id = $1`,
+        [project.projectId],
+      );
+      expect(left!.n).toBe(0);
+    }
   });
 });

@@ -1,20 +1,36 @@
 /**
  * Headline metrics from the roll-ups (`response_rollups`, `event_rollups`: per survey and
- * 15-minute slot), so their cost grows with the slots in range, not with the responses.
+ * 15-minute slot; and the same per UTC hour and UTC day in the `_hours` and `_days` tables), so
+ * their cost grows with the days in range and the hours at bucket edges, not with the responses.
  *
- * A bucket [start, end) is read from the roll-ups for the whole slots it holds, and from the rows
- * for what is left at its edges: only the range's own `from` and `to` are ever off a slot
- * boundary (every day, week and month boundary of every time zone in use falls on a quarter hour),
- * so at most two short row ranges are read per query.
+ * A bucket [start, end) is split into the whole UTC days it holds (read from the day roll-ups),
+ * the whole hours in what is left at either end (hour roll-ups), the whole quarter hours left
+ * after that (quarter-hour roll-ups), and what is left at its edges (the rows): only the range's
+ * own `from` and `to` are ever off a quarter hour (every day, week and month boundary of every time
+ * zone in use falls on one), so at most two short row ranges are read per query. A bucket in
+ * Berlin (midnight at 22:00 or 23:00 UTC) reads hours at its ends and days in between; one in a
+ * zone 30 or 45 minutes off the hour reads quarter hours at the very ends.
  */
 import type { SurveyKind } from '@closeloop/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { type AnyPgColumn, alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.ts';
 import { instantsArray, selectRows } from '../db/rows.ts';
-import { eventRollups, events, responseRollups, responses, surveys } from '../db/schema/index.ts';
+import {
+  eventRollups,
+  eventRollupsDays,
+  eventRollupsHours,
+  events,
+  responseRollups,
+  responseRollupsDays,
+  responseRollupsHours,
+  responses,
+  surveys,
+} from '../db/schema/index.ts';
 
-const slotMs = 15 * 60_000;
+/** The roll-up levels, coarsest first: the step of each in milliseconds (all aligned on UTC). */
+const levelSteps = [86_400_000, 3_600_000, 15 * 60_000] as const;
+type Level = 0 | 1 | 2;
 
 export interface RollupScope {
   projectId: string;
@@ -33,30 +49,42 @@ interface IndexedRanges extends BucketRanges {
   index: number[];
 }
 
-/** Splits buckets into the whole slots they hold and the row ranges at their edges. */
+const noRanges = (): IndexedRanges => ({ starts: [], ends: [], index: [] });
+
+/**
+ * Splits buckets into the whole slots of each level they hold (days, then hours, then quarter
+ * hours of what is left at the ends) and the row ranges at their edges.
+ */
 function split(buckets: BucketRanges) {
-  const whole: IndexedRanges = { starts: [], ends: [], index: [] };
-  const edges: IndexedRanges = { starts: [], ends: [], index: [] };
+  const levels: [IndexedRanges, IndexedRanges, IndexedRanges] = [noRanges(), noRanges(), noRanges()];
+  const edges = noRanges();
   const add = (target: IndexedRanges, start: number, end: number, index: number) => {
     if (start >= end) return;
     target.starts.push(new Date(start));
     target.ends.push(new Date(end));
     target.index.push(index);
   };
-  buckets.starts.forEach((startDate, i) => {
-    const start = startDate.getTime();
-    const end = buckets.ends[i]!.getTime();
-    const firstSlot = Math.ceil(start / slotMs) * slotMs;
-    const lastSlot = Math.floor(end / slotMs) * slotMs;
-    if (firstSlot >= lastSlot) {
-      add(edges, start, end, i + 1);
+  const place = (start: number, end: number, level: number, index: number) => {
+    if (start >= end) return;
+    if (level === levelSteps.length) {
+      add(edges, start, end, index);
       return;
     }
-    add(edges, start, firstSlot, i + 1);
-    add(whole, firstSlot, lastSlot, i + 1);
-    add(edges, lastSlot, end, i + 1);
+    const step = levelSteps[level as Level];
+    const first = Math.ceil(start / step) * step;
+    const last = Math.floor(end / step) * step;
+    if (first >= last) {
+      place(start, end, level + 1, index);
+      return;
+    }
+    place(start, first, level + 1, index);
+    add(levels[level as Level], first, last, index);
+    place(last, end, level + 1, index);
+  };
+  buckets.starts.forEach((startDate, i) => {
+    place(startDate.getTime(), buckets.ends[i]!.getTime(), 0, i + 1);
   });
-  return { whole, edges };
+  return { levels, edges };
 }
 
 /** Ranges as rows b(s, e, i): start, end and bucket index. */
@@ -70,23 +98,36 @@ const surveysOf = (scope: RollupScope, column: AnyPgColumn) =>
     : sql`${column} in (select ${surveys.id} from ${surveys} where ${surveys.projectId} = ${scope.projectId} and ${surveys.kind} = ${scope.kind})`;
 
 /**
- * Reads buckets in two queries run together: `slots` over the rows b(s, e, i) of whole slots (from
- * a roll-up) and `edges` over the rows of the edge ranges (from the raw table).
+ * Reads buckets in up to four queries run together: `slots` over the rows b(s, e, i) of whole
+ * slots of each level (from that level's roll-up: days, hours, quarter hours) and `edges` over the
+ * rows of the edge ranges (from the raw table).
  */
 async function readSlotsAndEdges<Row>(
   database: Database,
   buckets: BucketRanges,
-  queries: { slots: (ranges: SQL) => SQL; edges: (ranges: SQL) => SQL },
+  queries: { slots: (level: Level, ranges: SQL) => SQL; edges: (ranges: SQL) => SQL },
 ): Promise<Row[]> {
-  const { whole, edges } = split(buckets);
+  const { levels, edges } = split(buckets);
   const read = (ranges: IndexedRanges, query: (ranges: SQL) => SQL) =>
     ranges.starts.length === 0 ? [] : selectRows<Row>(database.db, query(bucketRows(ranges)));
-  const [fromSlots, fromEdges] = await Promise.all([read(whole, queries.slots), read(edges, queries.edges)]);
-  return [...fromSlots, ...fromEdges];
+  const parts = await Promise.all([
+    ...levels.map((ranges, level) => read(ranges, (rows) => queries.slots(level as Level, rows))),
+    read(edges, queries.edges),
+  ]);
+  return parts.flat();
 }
 
-const rr = alias(responseRollups, 't');
-const er = alias(eventRollups, 't');
+/** Each level's roll-up table and its alias `t`, in the order of `levelSteps`. */
+const responseLevels = [
+  { table: responseRollupsDays, t: alias(responseRollupsDays, 't') },
+  { table: responseRollupsHours, t: alias(responseRollupsHours, 't') },
+  { table: responseRollups, t: alias(responseRollups, 't') },
+] as const;
+const eventLevels = [
+  { table: eventRollupsDays, t: alias(eventRollupsDays, 't') },
+  { table: eventRollupsHours, t: alias(eventRollupsHours, 't') },
+  { table: eventRollups, t: alias(eventRollups, 't') },
+] as const;
 const r = alias(responses, 'r');
 const e = alias(events, 'e');
 
@@ -97,11 +138,14 @@ export async function rollupHistogram(
   buckets: BucketRanges,
 ): Promise<{ bucket: number; score: number; n: number }[]> {
   const rows = await readSlotsAndEdges<{ bucket: number; score: number; n: number }>(database, buckets, {
-    slots: (ranges) => sql`select b.i as bucket, c.score, c.n from ${ranges}
+    slots: (level, ranges) => {
+      const { table, t } = responseLevels[level];
+      return sql`select b.i as bucket, c.score, c.n from ${ranges}
       cross join lateral (
-        select ${rr.score}, sum(${rr.responses})::int as n from ${responseRollups} ${rr}
-        where ${rr.projectId} = ${scope.projectId} and ${surveysOf(scope, rr.surveyId)} and ${rr.slot} >= b.s and ${rr.slot} < b.e
-        group by ${rr.score}) as c`,
+        select ${t.score}, sum(${t.responses})::int as n from ${table} ${t}
+        where ${t.projectId} = ${scope.projectId} and ${surveysOf(scope, t.surveyId)} and ${t.slot} >= b.s and ${t.slot} < b.e
+        group by ${t.score}) as c`;
+    },
     edges: (ranges) => sql`select b.i as bucket, c.score, c.n from ${ranges}
       cross join lateral (
         select ${r.score}, count(*)::int as n from ${responses} ${r}
@@ -121,10 +165,13 @@ export async function rollupShown(
   buckets: BucketRanges,
 ): Promise<Map<number, number>> {
   const rows = await readSlotsAndEdges<{ bucket: number; n: number }>(database, buckets, {
-    slots: (ranges) => sql`select b.i as bucket,
-        (select coalesce(sum(${er.shown}), 0)::int from ${eventRollups} ${er}
-         where ${er.projectId} = ${scope.projectId} and ${surveysOf(scope, er.surveyId)} and ${er.slot} >= b.s and ${er.slot} < b.e) as n
-      from ${ranges}`,
+    slots: (level, ranges) => {
+      const { table, t } = eventLevels[level];
+      return sql`select b.i as bucket,
+        (select coalesce(sum(${t.shown}), 0)::int from ${table} ${t}
+         where ${t.projectId} = ${scope.projectId} and ${surveysOf(scope, t.surveyId)} and ${t.slot} >= b.s and ${t.slot} < b.e) as n
+      from ${ranges}`;
+    },
     edges: (ranges) => sql`select b.i as bucket,
         (select count(*)::int from ${events} ${e}
          where ${e.projectId} = ${scope.projectId} and ${surveysOf(scope, e.surveyId)} and ${e.type} = 'shown'
