@@ -69,7 +69,8 @@ export class GroupCommit<Member, Result> {
 
   #schedule(key: string, lane: Lane<Member, Result>) {
     if (lane.scheduled || lane.pending.length === 0 || lane.running >= this.options.concurrency) {
-      if (lane.pending.length === 0 && lane.running === 0) this.#lanes.delete(key);
+      if (lane.pending.length === 0 && lane.running === 0 && this.#lanes.get(key) === lane)
+        this.#lanes.delete(key);
       return;
     }
     lane.scheduled = true;
@@ -79,10 +80,16 @@ export class GroupCommit<Member, Result> {
       const group = this.#take(lane);
       if (group.length === 0) return this.#schedule(key, lane);
       lane.running++;
-      void this.#commit(group).finally(() => {
-        lane.running--;
-        this.#schedule(key, lane);
-      });
+      // #commit settles every member itself; anything it throws still settles them (no request
+      // waits for ever) and never becomes an unhandled rejection.
+      void this.#commit(group)
+        .catch((error: unknown) => {
+          for (const waiting of group) waiting.reject(error);
+        })
+        .finally(() => {
+          lane.running--;
+          this.#schedule(key, lane);
+        });
       this.#schedule(key, lane);
     });
   }
