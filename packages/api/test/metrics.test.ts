@@ -488,10 +488,17 @@ describe.each(databaseTargets())('metric buckets across DST changes and month en
         new Date(Date.parse('2026-03-02T17:00:00Z') + i * 587 * 60_000).toISOString(),
       ),
     ];
+    // February: the period before the ranges read below.
+    const earlier = [
+      '2026-03-01T18:07:29.999Z',
+      ...Array.from({ length: 20 }, (_, i) =>
+        new Date(Date.parse('2026-02-01T06:10:00Z') + i * 1999 * 60_000).toISOString(),
+      ),
+    ];
     await storeHistory(
       ctx,
       project,
-      instants.map((submittedAt, i) => aResponse(nps, { submittedAt, score: (i * 7) % 11 })),
+      [...instants, ...earlier].map((submittedAt, i) => aResponse(nps, { submittedAt, score: (i * 7) % 11 })),
     );
     const read = async (query: Record<string, string>) => {
       const reply = await ctx.asKey(project.secretKey, {
@@ -508,6 +515,8 @@ describe.each(databaseTargets())('metric buckets across DST changes and month en
           b.score,
         ]) as [string, string, number, number | null][],
         n: body.total.n as number,
+        // Counts only: a filtered reply has no impressions (shown null).
+        previous: { n: body.previous.n as number, score: body.previous.score as number | null },
       };
     };
     const to = '2026-03-31T18:15:00Z'; // Apr 1, 00:00 in Kathmandu
@@ -543,7 +552,10 @@ describe.each(databaseTargets())('metric buckets across DST changes and month en
         const fromRollups = await read(query);
         const fromRows = await read({ ...query, locale: 'en' });
         expect(fromRollups, `${interval} in ${timezone}`).toEqual(fromRows);
+        // The period before, off every slot too, is read from several levels and the rows.
+        expect(fromRollups.previous, `previous ${interval} in ${timezone}`).toEqual(fromRows.previous);
         expect(fromRollups.n).toBeGreaterThan(60);
+        expect(fromRollups.previous.n).toBeGreaterThan(10);
       }
     }
   });

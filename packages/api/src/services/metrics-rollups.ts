@@ -131,7 +131,7 @@ const eventLevels = [
 const r = alias(responses, 'r');
 const e = alias(events, 'e');
 
-/** Score counts per bucket (1-based index) and score. */
+/** Score counts per bucket (1-based index) and score, one row for each. */
 export async function rollupHistogram(
   database: Database,
   scope: RollupScope,
@@ -153,9 +153,15 @@ export async function rollupHistogram(
           and ${r.submittedAt} >= b.s and ${r.submittedAt} < b.e and not ${r.quarantined}
         group by ${r.score}) as c`,
   });
-  return rows
-    .map((row) => ({ bucket: Number(row.bucket), score: Number(row.score), n: Number(row.n) }))
-    .filter((row) => row.n !== 0);
+  // A bucket's levels and edges each give a row per score: one row per bucket and score.
+  const counts = new Map<string, { bucket: number; score: number; n: number }>();
+  for (const row of rows) {
+    const key = `${row.bucket} ${row.score}`;
+    const count = counts.get(key) ?? { bucket: Number(row.bucket), score: Number(row.score), n: 0 };
+    count.n += Number(row.n);
+    counts.set(key, count);
+  }
+  return [...counts.values()].filter((row) => row.n !== 0);
 }
 
 /** Shown impressions per bucket (1-based index). */
