@@ -9,7 +9,8 @@
  * own `from` and `to` are ever off a quarter hour (every day, week and month boundary of every time
  * zone in use falls on one), so at most two short row ranges are read per query. A bucket in
  * Berlin (midnight at 22:00 or 23:00 UTC) reads hours at its ends and days in between; one in a
- * zone 30 or 45 minutes off the hour reads quarter hours at the very ends.
+ * zone 30 or 45 minutes off the hour reads quarter hours at the very ends. A bound closer to the
+ * slot boundary outside it reads the whole slot and takes the part outside away (see `split`).
  */
 import type { SurveyKind } from '@closeloop/shared';
 import { type SQL, sql } from 'drizzle-orm';
@@ -47,49 +48,71 @@ export interface BucketRanges {
 interface IndexedRanges extends BucketRanges {
   /** The bucket (1-based) each range belongs to. */
   index: number[];
+  /** Whether the range's counts are added to its bucket (1) or taken away (−1). */
+  sign: number[];
 }
 
-const noRanges = (): IndexedRanges => ({ starts: [], ends: [], index: [] });
+const noRanges = (): IndexedRanges => ({ starts: [], ends: [], index: [], sign: [] });
+
+const quarterMs = levelSteps[2];
+/** Whole slots read around a bound stay within the instants Postgres and the API write. */
+const outwardLimits = { min: Date.parse('1000-01-01T00:00:00Z'), max: Date.parse('9999-12-31T00:00:00Z') };
 
 /**
  * Splits buckets into the whole slots of each level they hold (days, then hours, then quarter
  * hours of what is left at the ends) and the row ranges at their edges.
+ *
+ * A bound on a quarter hour that lies closer to the slot boundary outside it than to the one
+ * inside takes the whole slot around it and takes away the part outside (read from the finer
+ * levels with the sign turned): a Berlin day [23:00, 23:00) is the hour before UTC midnight, one
+ * UTC day, minus that day's last hour — three slots per score instead of 24. Only the range's own
+ * `from` and `to` can be off a quarter hour, and those are always read inward, so what is taken
+ * away never reaches the rows.
  */
 function split(buckets: BucketRanges) {
   const levels: [IndexedRanges, IndexedRanges, IndexedRanges] = [noRanges(), noRanges(), noRanges()];
   const edges = noRanges();
-  const add = (target: IndexedRanges, start: number, end: number, index: number) => {
+  const add = (target: IndexedRanges, start: number, end: number, index: number, sign: number) => {
     if (start >= end) return;
     target.starts.push(new Date(start));
     target.ends.push(new Date(end));
     target.index.push(index);
+    target.sign.push(sign);
   };
-  const place = (start: number, end: number, level: number, index: number) => {
+  const outwardOk = (bound: number, around: number) =>
+    bound % quarterMs === 0 && around >= outwardLimits.min && around <= outwardLimits.max;
+  const place = (start: number, end: number, level: number, index: number, sign: number) => {
     if (start >= end) return;
     if (level === levelSteps.length) {
-      add(edges, start, end, index);
+      add(edges, start, end, index, sign);
       return;
     }
     const step = levelSteps[level as Level];
     const first = Math.ceil(start / step) * step;
     const last = Math.floor(end / step) * step;
-    if (first >= last) {
-      place(start, end, level + 1, index);
+    const below = Math.floor(start / step) * step;
+    const above = Math.ceil(end / step) * step;
+    const from = outwardOk(start, below) && start - below < first - start ? below : first;
+    const to = outwardOk(end, above) && above - end < end - last ? above : last;
+    if (from >= to) {
+      place(start, end, level + 1, index, sign);
       return;
     }
-    place(start, first, level + 1, index);
-    add(levels[level as Level], first, last, index);
-    place(last, end, level + 1, index);
+    add(levels[level as Level], from, to, index, sign);
+    if (from < start) place(from, start, level + 1, index, -sign);
+    else place(start, from, level + 1, index, sign);
+    if (to > end) place(end, to, level + 1, index, -sign);
+    else place(to, end, level + 1, index, sign);
   };
   buckets.starts.forEach((startDate, i) => {
-    place(startDate.getTime(), buckets.ends[i]!.getTime(), 0, i + 1);
+    place(startDate.getTime(), buckets.ends[i]!.getTime(), 0, i + 1, 1);
   });
   return { levels, edges };
 }
 
-/** Ranges as rows b(s, e, i): start, end and bucket index. */
+/** Ranges as rows b(s, e, i, g): start, end, bucket index and sign. */
 const bucketRows = (ranges: IndexedRanges) =>
-  sql`unnest(${instantsArray(ranges.starts)}::timestamptz[], ${instantsArray(ranges.ends)}::timestamptz[], ${`{${ranges.index.join(',')}}`}::int[]) as b(s, e, i)`;
+  sql`unnest(${instantsArray(ranges.starts)}::timestamptz[], ${instantsArray(ranges.ends)}::timestamptz[], ${`{${ranges.index.join(',')}}`}::int[], ${`{${ranges.sign.join(',')}}`}::int[]) as b(s, e, i, g)`;
 
 /** Which surveys, by their id column. */
 const surveysOf = (scope: RollupScope, column: AnyPgColumn) =>
@@ -140,13 +163,13 @@ export async function rollupHistogram(
   const rows = await readSlotsAndEdges<{ bucket: number; score: number; n: number }>(database, buckets, {
     slots: (level, ranges) => {
       const { table, t } = responseLevels[level];
-      return sql`select b.i as bucket, c.score, c.n from ${ranges}
+      return sql`select b.i as bucket, c.score, c.n * b.g as n from ${ranges}
       cross join lateral (
         select ${t.score}, sum(${t.responses})::int as n from ${table} ${t}
         where ${t.projectId} = ${scope.projectId} and ${surveysOf(scope, t.surveyId)} and ${t.slot} >= b.s and ${t.slot} < b.e
         group by ${t.score}) as c`;
     },
-    edges: (ranges) => sql`select b.i as bucket, c.score, c.n from ${ranges}
+    edges: (ranges) => sql`select b.i as bucket, c.score, c.n * b.g as n from ${ranges}
       cross join lateral (
         select ${r.score}, count(*)::int as n from ${responses} ${r}
         where ${r.projectId} = ${scope.projectId} and ${scope.surveyId ? sql`${r.surveyId} = ${scope.surveyId}::uuid` : sql`${r.kind} = ${scope.kind}`}
@@ -174,12 +197,12 @@ export async function rollupShown(
     slots: (level, ranges) => {
       const { table, t } = eventLevels[level];
       return sql`select b.i as bucket,
-        (select coalesce(sum(${t.shown}), 0)::int from ${table} ${t}
+        b.g * (select coalesce(sum(${t.shown}), 0)::int from ${table} ${t}
          where ${t.projectId} = ${scope.projectId} and ${surveysOf(scope, t.surveyId)} and ${t.slot} >= b.s and ${t.slot} < b.e) as n
       from ${ranges}`;
     },
     edges: (ranges) => sql`select b.i as bucket,
-        (select count(*)::int from ${events} ${e}
+        b.g * (select count(*)::int from ${events} ${e}
          where ${e.projectId} = ${scope.projectId} and ${surveysOf(scope, e.surveyId)} and ${e.type} = 'shown'
            and ${e.at} >= b.s and ${e.at} < b.e) as n
       from ${ranges}`,
