@@ -121,9 +121,10 @@ const surveysOf = (scope: RollupScope, column: AnyPgColumn) =>
     : sql`${column} in (select ${surveys.id} from ${surveys} where ${surveys.projectId} = ${scope.projectId} and ${surveys.kind} = ${scope.kind})`;
 
 /**
- * Reads buckets in up to four queries run together: `slots` over the rows b(s, e, i) of whole
- * slots of each level (from that level's roll-up: days, hours, quarter hours) and `edges` over the
- * rows of the edge ranges (from the raw table).
+ * Reads buckets in one statement: `slots` over the rows b(s, e, i, g) of whole slots of each level
+ * (from that level's roll-up: days, hours, quarter hours) and `edges` over the rows of the edge
+ * ranges (from the raw table), joined with `union all` — one round trip however many levels a
+ * range needs.
  */
 async function readSlotsAndEdges<Row>(
   database: Database,
@@ -131,13 +132,20 @@ async function readSlotsAndEdges<Row>(
   queries: { slots: (level: Level, ranges: SQL) => SQL; edges: (ranges: SQL) => SQL },
 ): Promise<Row[]> {
   const { levels, edges } = split(buckets);
-  const read = (ranges: IndexedRanges, query: (ranges: SQL) => SQL) =>
-    ranges.starts.length === 0 ? [] : selectRows<Row>(database.db, query(bucketRows(ranges)));
-  const parts = await Promise.all([
-    ...levels.map((ranges, level) => read(ranges, (rows) => queries.slots(level as Level, rows))),
-    read(edges, queries.edges),
-  ]);
-  return parts.flat();
+  const parts = [
+    ...levels.map((ranges, level) =>
+      ranges.starts.length === 0 ? undefined : queries.slots(level as Level, bucketRows(ranges)),
+    ),
+    edges.starts.length === 0 ? undefined : queries.edges(bucketRows(edges)),
+  ].filter((part): part is SQL => part !== undefined);
+  if (parts.length === 0) return [];
+  return selectRows<Row>(
+    database.db,
+    sql.join(
+      parts.map((part) => sql`(${part})`),
+      sql` union all `,
+    ),
+  );
 }
 
 /** Each level's roll-up table and its alias `t`, in the order of `levelSteps`. */
