@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DataDirLockedError, lockDataDir } from '../src/db/lock.ts';
 
 const run = promisify(execFile);
@@ -22,7 +22,15 @@ function deadPid(): number {
   return Number(child.stdout.toString());
 }
 
-const newDataDir = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-lock-')), 'data');
+const made: string[] = [];
+const newDataDir = () => {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'closeloop-lock-'));
+  made.push(parent);
+  return path.join(parent, 'data');
+};
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
 const lockFileOf = (dataDir: string) => path.join(dataDir, '..', 'data.lock');
 
 async function race(dataDir: string): Promise<string[]> {
