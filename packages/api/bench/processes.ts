@@ -115,6 +115,9 @@ export async function startCloseloop(options: {
     // traffic, not one address that the budget would quarantine.
     TRUST_PROXY: '127.0.0.1',
     INGEST_RATE_LIMIT: '1000000000',
+    // As `pnpm start` runs it (package.json): glibc's malloc hands memory back sooner.
+    MALLOC_ARENA_MAX: '2',
+    MALLOC_TRIM_THRESHOLD_: '131072',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.dataDir ? { CLOSELOOP_DATA_DIR: options.dataDir } : {}),
   });
