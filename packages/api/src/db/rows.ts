@@ -15,7 +15,7 @@ export async function selectRows<Row>(db: Db | Tx, query: SQL): Promise<Row[]> {
  * (drizzle would spread a JavaScript array into a list of parameters).
  */
 export const instantsArray = (instants: Date[]) =>
-  `{${instants.map((instant) => `"${instant.toISOString()}"`).join(',')}}`;
+  arrayLiteral(instants.map((instant) => instant.toISOString()));
 
 /**
  * `column = any($1::type[])`: membership in a list as ONE parameter (a Postgres array literal), so

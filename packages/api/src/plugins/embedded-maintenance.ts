@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { maintainEmbeddedDatabase } from '../services/embedded-maintenance.ts';
+import { periodicJob } from './periodic-job.ts';
 
 export interface EmbeddedMaintenanceOptions {
   /** Minutes between runs; 0 turns the job off. */
@@ -16,36 +17,20 @@ export interface EmbeddedMaintenanceOptions {
 export const embeddedMaintenancePlugin = fp(
   async (app: FastifyInstance, options: EmbeddedMaintenanceOptions) => {
     if (options.intervalMinutes <= 0 || app.database.driver !== 'pglite') return;
-    let running: Promise<void> | null = null;
-    let closing = false;
-    const run = () => {
-      if (running || closing) return;
-      const started = performance.now();
-      running = maintainEmbeddedDatabase(app.database)
-        .then(({ tables, checkpoint }) => {
-          if (tables.length > 0 || checkpoint) {
-            app.log.info(
-              { tables, checkpoint, ms: Math.round(performance.now() - started) },
-              'database maintained',
-            );
-          }
-        })
-        .catch((error: unknown) =>
-          app.log.error({ err: error }, 'database maintenance failed; retrying next time'),
-        )
-        .finally(() => {
-          running = null;
-        });
-    };
-    let timer: NodeJS.Timeout | undefined;
-    app.addHook('onReady', async () => {
-      timer = setInterval(run, options.intervalMinutes * 60_000);
-      timer.unref();
-    });
-    app.addHook('preClose', async () => {
-      closing = true;
-      clearInterval(timer);
-      await running;
+    periodicJob(app, {
+      intervalMinutes: options.intervalMinutes,
+      atStart: false,
+      failure: 'database maintenance failed; retrying next time',
+      work: async () => {
+        const started = performance.now();
+        const { tables, checkpoint } = await maintainEmbeddedDatabase(app.database);
+        if (tables.length > 0 || checkpoint) {
+          app.log.info(
+            { tables, checkpoint, ms: Math.round(performance.now() - started) },
+            'database maintained',
+          );
+        }
+      },
     });
   },
   { name: 'closeloop-embedded-maintenance', dependencies: ['closeloop-database'] },

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { applyRetention } from '../services/retention.ts';
+import { periodicJob } from './periodic-job.ts';
 
 export interface RetentionJobOptions {
   /** Minutes between runs; 0 turns the job off. */
@@ -18,40 +19,24 @@ export const retentionJobPlugin = fp(
   async (app: FastifyInstance, options: RetentionJobOptions) => {
     if (options.intervalMinutes <= 0) return;
     const now = options.now ?? (() => new Date());
-    let running: Promise<void> | null = null;
-    let closing = false;
-    const run = () => {
-      if (running || closing) return;
-      running = applyRetention(app.db, now())
-        .then((outcomes) => {
-          for (const outcome of outcomes) {
-            if (outcome.responses + outcome.respondents > 0) {
-              app.log.info(
-                {
-                  projectId: outcome.projectId,
-                  responses: outcome.responses,
-                  respondents: outcome.respondents,
-                },
-                'retention applied',
-              );
-            }
+    periodicJob(app, {
+      intervalMinutes: options.intervalMinutes,
+      atStart: true,
+      failure: 'retention run failed; retrying next time',
+      work: async () => {
+        for (const outcome of await applyRetention(app.db, now())) {
+          if (outcome.responses + outcome.respondents > 0) {
+            app.log.info(
+              {
+                projectId: outcome.projectId,
+                responses: outcome.responses,
+                respondents: outcome.respondents,
+              },
+              'retention applied',
+            );
           }
-        })
-        .catch((error: unknown) => app.log.error({ err: error }, 'retention run failed; retrying next time'))
-        .finally(() => {
-          running = null;
-        });
-    };
-    let timer: NodeJS.Timeout | undefined;
-    app.addHook('onReady', async () => {
-      run();
-      timer = setInterval(run, options.intervalMinutes * 60_000);
-      timer.unref();
-    });
-    app.addHook('preClose', async () => {
-      closing = true;
-      clearInterval(timer);
-      await running;
+        }
+      },
     });
   },
   { name: 'closeloop-retention-job', dependencies: ['closeloop-database'] },
